@@ -1,0 +1,70 @@
+"""Login throttling that slows guessing without letting anyone lock a voter out.
+
+- django-axes locks one (account, address) pair after AXES_FAILURE_LIMIT failures;
+  the same voter from another address is not affected.
+- Failures on one account from many addresses add a growing delay (doubling after
+  LOGIN_ACCOUNT_DELAY_AFTER failures, capped at LOGIN_ACCOUNT_DELAY_MAX_SECONDS),
+  during which that account's attempts are refused without checking anything.
+- One address is refused after LOGIN_ADDRESS_FAILURES_PER_HOUR failures in an hour:
+  high, because a whole ministry may sit behind one proxy address.
+
+Counters live in Django's cache (Redis in production, shared by all app servers).
+"""
+
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+
+WINDOW_SECONDS = 3600
+
+
+def axes_username(request, credentials) -> str | None:
+    """The account name django-axes counts failures against."""
+    if credentials is None:
+        return None
+    if "matricule" in credentials and credentials.get("election") is not None:
+        return account_key(credentials["election"].pk, credentials["matricule"])
+    return credentials.get("username")
+
+
+def account_key(election_id, matricule: str) -> str:
+    return f"{election_id}:{(matricule or '').strip()}"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    wait_seconds: int
+
+
+def _incr(key: str) -> int:
+    try:
+        return cache.incr(key)
+    except ValueError:
+        cache.add(key, 0, WINDOW_SECONDS)
+        return cache.incr(key)
+
+
+def check(*, account: str, address: str) -> Refusal | None:
+    """A refusal if this attempt must wait; None if it may be checked."""
+    if cache.get(f"login:addr:{address}", 0) >= settings.LOGIN_ADDRESS_FAILURES_PER_HOUR:
+        return Refusal(wait_seconds=WINDOW_SECONDS)
+    until = cache.get(f"login:acct-until:{account}")
+    now = time.time()
+    if until and until > now:
+        return Refusal(wait_seconds=int(until - now) + 1)
+    return None
+
+
+def record_failure(*, account: str, address: str) -> None:
+    _incr(f"login:addr:{address}")
+    failures = _incr(f"login:acct:{account}")
+    over = failures - settings.LOGIN_ACCOUNT_DELAY_AFTER
+    if over >= 0:
+        delay = min(2**over, settings.LOGIN_ACCOUNT_DELAY_MAX_SECONDS)
+        cache.set(f"login:acct-until:{account}", time.time() + delay, WINDOW_SECONDS)
+
+
+def record_success(*, account: str) -> None:
+    cache.delete_many([f"login:acct:{account}", f"login:acct-until:{account}"])

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("connexion/<slug:slug>/", views.login_view, name="login"),
+    path("deconnexion/", views.logout_view, name="logout"),
+    path("aide/cle-de-securite-perdue/", views.lost_key_view, name="lost_key"),
+    path("aide/mot-de-passe-perdu/", views.lost_password_view, name="lost_password"),
+    path("portail/compte/", views.account_view, name="account"),
+    path("portail/compte/confirmer/<str:token>/", views.confirm_email_view, name="confirm_email"),
+]

@@ -1,0 +1,116 @@
+from axes.helpers import get_client_ip_address
+from django.contrib import messages
+from django.contrib.auth import authenticate, logout
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from elections.access import voter_required
+from elections.models import Election
+
+from . import services, throttle
+from .forms import EmailChangeForm, VoterLoginForm
+
+GENERIC_LOGIN_ERROR = (
+    "Les informations saisies ne permettent pas de vous identifier. Vérifiez votre "
+    "matricule, votre date de naissance, votre clé de sécurité et votre mot de passe."
+)
+
+
+@never_cache
+def login_view(request, slug: str):
+    election = get_object_or_404(Election, slug=slug)
+    if request.user.is_authenticated and request.user.is_voter:
+        return redirect("elections:home")
+    form = VoterLoginForm(request.POST or None, captcha=election.captcha_enabled)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        account = throttle.account_key(election.pk, data["matricule"])
+        address = get_client_ip_address(request) or "inconnue"
+        refusal = throttle.check(account=account, address=address)
+        if refusal is not None:
+            minutes = max(1, round(refusal.wait_seconds / 60))
+            form.add_error(
+                None,
+                "Trop de tentatives de connexion ont échoué. Pour votre sécurité, "
+                f"patientez {_duration(refusal.wait_seconds, minutes)} avant de réessayer.",
+            )
+            status = 429
+        else:
+            user = authenticate(
+                request,
+                election=election,
+                matricule=data["matricule"],
+                birth_date=data["birth_date"],
+                security_key=data["security_key"],
+                password=data["password"],
+            )
+            if user is not None:
+                throttle.record_success(account=account)
+                services.voter_login(request, user=user)
+                return redirect("elections:home")
+            throttle.record_failure(account=account, address=address)
+            form.add_error(None, GENERIC_LOGIN_ERROR)
+            status = 400
+    elif request.method == "POST":
+        status = 400
+    return render(request, "accounts/login.html", {"form": form, "election": election}, status=status)
+
+
+def _duration(seconds: int, minutes: int) -> str:
+    if seconds < 90:
+        return f"{seconds} seconde{'s' if seconds > 1 else ''}"
+    return f"{minutes} minutes"
+
+
+def locked_out(request, response=None, credentials=None):
+    """django-axes' lockout page: this address has failed too often on this account."""
+    return render(request, "accounts/locked_out.html", status=429)
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    messages.success(request, "Vous êtes déconnecté. Merci de votre visite.")
+    return redirect("elections:index")
+
+
+def lost_key_view(request):
+    return render(request, "accounts/lost_key.html")
+
+
+def lost_password_view(request):
+    return render(request, "accounts/lost_password.html")
+
+
+@voter_required
+def account_view(request):
+    voter = request.voter
+    form = EmailChangeForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            services.voter_request_email_change(
+                voter=voter, email=form.cleaned_data["email"], request=request
+            )
+            messages.success(
+                request,
+                "Un lien de confirmation a été envoyé à cette adresse. Pensez à vérifier le "
+                "dossier « courrier indésirable ».",
+            )
+            return redirect("accounts:account")
+        return render(request, "accounts/account.html", {"form": form}, status=400)
+    return render(request, "accounts/account.html", {"form": form})
+
+
+@login_required
+def confirm_email_view(request, token: str):
+    if not request.user.is_voter:
+        return redirect("elections:index")
+    try:
+        email = services.voter_confirm_email(voter=request.user.voter, token=token)
+    except services.InvalidConfirmation:
+        return render(request, "accounts/confirm_email_invalid.html", status=400)
+    messages.success(request, f"Votre adresse {email} est confirmée.")
+    return redirect("accounts:account")

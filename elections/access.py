@@ -1,0 +1,42 @@
+"""Who may see what: the fetch-and-check functions every voter page goes through."""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from .models import CandidateList, Scrutin
+
+
+def voter_required(view):
+    """Only a logged-in voter; sets ``request.voter``. Staff and anonymous go to login."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated or not user.is_voter:
+            return redirect_to_login(request.get_full_path())
+        request.voter = user.voter
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def scrutins_for_voter(voter):
+    """The voter's scrutins, in display order."""
+    return Scrutin.objects.filter(election_id=voter.election_id, roll_entries__voter=voter).order_by(
+        "order", "pk"
+    )
+
+
+def scrutin_for_voter(voter, scrutin_id: int) -> Scrutin:
+    """The scrutin if the voter is on its roll; 404 otherwise (never 403: no hint)."""
+    return get_object_or_404(scrutins_for_voter(voter), pk=scrutin_id)
+
+
+def list_for_voter(voter, list_id: int) -> CandidateList:
+    candidate_list = get_object_or_404(CandidateList.objects.select_related("scrutin"), pk=list_id)
+    if not scrutins_for_voter(voter).filter(pk=candidate_list.scrutin_id).exists():
+        raise Http404
+    return candidate_list

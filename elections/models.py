@@ -1,0 +1,372 @@
+"""Elections, scrutins, candidate lists, electoral rolls, voters' requests, portal pages."""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+# PROTOCOL.md §Encodings: ids are ASCII [A-Za-z0-9._-], 1 to 64 characters.
+protocol_id_validator = RegexValidator(
+    r"^[A-Za-z0-9._-]{1,64}$",
+    "Identifiant de 1 à 64 caractères : lettres sans accent, chiffres, « . », « _ » ou « - ».",
+)
+pdf_validator = FileExtensionValidator(["pdf"], "Le document doit être un fichier PDF.")
+
+
+def validate_not_blank(value: str) -> None:
+    if value == "blank":
+        raise ValidationError("« blank » est réservé au vote blanc.")
+
+
+logo_validator = FileExtensionValidator(["png", "jpg", "jpeg"], "Le logo doit être PNG ou JPEG.")
+
+
+class Establishment(models.Model):
+    """An establishment (affectation) of the ministry; RH referents are scoped to some."""
+
+    code = models.CharField("code", max_length=32, unique=True)
+    name = models.CharField("nom", max_length=200)
+
+    class Meta:
+        verbose_name = "établissement"
+        verbose_name_plural = "établissements"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Election(models.Model):
+    class State(models.TextChoices):
+        PREPARATION = "preparation", "En préparation"
+        SEALED = "sealed", "Scellée"
+        OPEN = "open", "Ouverte"
+        SUSPENDED = "suspended", "Suspendue"
+        CLOSED = "closed", "Close"
+        COUNTED = "counted", "Dépouillée"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField("nom", max_length=200)
+    slug = models.SlugField("adresse courte", max_length=80, unique=True)
+    opens = models.DateTimeField("ouverture du vote")
+    closes = models.DateTimeField("fermeture du vote")
+    state = models.CharField("état", max_length=16, choices=State.choices, default=State.PREPARATION)
+    support_phones = models.TextField(
+        "numéros du support électeurs",
+        blank=True,
+        help_text="Un numéro par ligne, avec sa description (ex. « N° vert 0 800 808 900 »).",
+    )
+    support_hours = models.CharField("horaires du support", max_length=300, blank=True)
+    captcha_enabled = models.BooleanField("captcha à la connexion", default=False)
+    vote_code_enabled = models.BooleanField("code de vote exigé", default=False)
+    created = models.DateTimeField("créée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "élection"
+        verbose_name_plural = "élections"
+        ordering = ["-opens"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes__gt=models.F("opens")),
+                name="election_closes_after_opens",
+                violation_error_message="La fermeture doit suivre l'ouverture.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_within_window(self, at=None) -> bool:
+        at = at or timezone.now()
+        return self.opens <= at < self.closes
+
+    def support_phone_lines(self) -> list[str]:
+        return [line.strip() for line in self.support_phones.splitlines() if line.strip()]
+
+
+class Scrutin(models.Model):
+    class Kind(models.TextChoices):
+        CSA = "CSA", "Comité social d'administration (CSA)"
+        CSA_SPECIAL = "CSA_SPECIAL", "CSA spécial"
+        FS = "FS", "Formation spécialisée (F3SCT)"
+        CAP = "CAP", "Commission administrative paritaire (CAP)"
+        CCP = "CCP", "Commission consultative paritaire (CCP)"
+
+    election = models.ForeignKey(
+        Election, on_delete=models.CASCADE, related_name="scrutins", verbose_name="élection"
+    )
+    code = models.CharField(
+        "identifiant",
+        max_length=64,
+        validators=[protocol_id_validator],
+        help_text="Identifiant public du scrutin dans le bulletin chiffré (ex. « csa-ministeriel »).",
+    )
+    name = models.CharField("nom", max_length=300)
+    kind = models.CharField("type", max_length=16, choices=Kind.choices)
+    seats = models.PositiveSmallIntegerField("nombre de sièges", validators=[MinValueValidator(1)])
+    order = models.PositiveSmallIntegerField("ordre d'affichage", default=0)
+
+    class Meta:
+        verbose_name = "scrutin"
+        verbose_name_plural = "scrutins"
+        ordering = ["election", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "code"],
+                name="scrutin_code_unique_in_election",
+                violation_error_message="Cet identifiant est déjà utilisé dans l'élection.",
+            ),
+            models.CheckConstraint(condition=Q(seats__gte=1), name="scrutin_has_seats"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def candidate_document_path(instance: "CandidateList", filename: str) -> str:
+    return f"listes/{instance.scrutin.election_id}/{uuid.uuid4().hex}-{filename}"
+
+
+class CandidateList(models.Model):
+    scrutin = models.ForeignKey(
+        Scrutin, on_delete=models.CASCADE, related_name="lists", verbose_name="scrutin"
+    )
+    code = models.CharField(
+        "identifiant",
+        max_length=64,
+        validators=[protocol_id_validator, validate_not_blank],
+        help_text="Identifiant public de la liste dans le bulletin chiffré (jamais « blank »).",
+    )
+    name = models.CharField("nom", max_length=300)
+    affiliation = models.CharField("appartenance syndicale", max_length=300, blank=True)
+    logo = models.ImageField(
+        "logo", upload_to=candidate_document_path, blank=True, validators=[logo_validator]
+    )
+    profession_de_foi = models.FileField(
+        "profession de foi (PDF)",
+        upload_to=candidate_document_path,
+        blank=True,
+        validators=[pdf_validator],
+    )
+    candidates_pdf = models.FileField(
+        "liste de candidats (PDF)",
+        upload_to=candidate_document_path,
+        blank=True,
+        validators=[pdf_validator],
+    )
+    order = models.PositiveSmallIntegerField("ordre sur le bulletin", default=0)
+
+    class Meta:
+        verbose_name = "liste de candidats"
+        verbose_name_plural = "listes de candidats"
+        ordering = ["scrutin", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scrutin", "code"],
+                name="list_code_unique_in_scrutin",
+                violation_error_message="Cet identifiant est déjà utilisé dans le scrutin.",
+            ),
+            models.CheckConstraint(condition=~Q(code="blank"), name="list_code_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Candidate(models.Model):
+    candidate_list = models.ForeignKey(
+        CandidateList,
+        on_delete=models.CASCADE,
+        related_name="candidates",
+        verbose_name="liste",
+    )
+    name = models.CharField("nom et prénom", max_length=200)
+    order = models.PositiveSmallIntegerField("rang", default=0)
+
+    class Meta:
+        verbose_name = "candidat"
+        verbose_name_plural = "candidats"
+        ordering = ["candidate_list", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RollEntry(models.Model):
+    """A voter's right to vote in one scrutin (the electoral roll of that scrutin)."""
+
+    voter = models.ForeignKey(
+        "accounts.Voter",
+        on_delete=models.CASCADE,
+        related_name="roll_entries",
+        verbose_name="électeur",
+    )
+    scrutin = models.ForeignKey(
+        Scrutin, on_delete=models.CASCADE, related_name="roll_entries", verbose_name="scrutin"
+    )
+
+    class Meta:
+        verbose_name = "inscription sur liste électorale"
+        verbose_name_plural = "inscriptions sur listes électorales"
+        ordering = ["scrutin", "voter__last_name", "voter__first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["voter", "scrutin"],
+                name="roll_entry_unique",
+                violation_error_message="L'électeur est déjà inscrit à ce scrutin.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voter} — {self.scrutin}"
+
+
+class VoterRequest(models.Model):
+    """An assistance request or a réclamation sent by a voter from the portal."""
+
+    class Kind(models.TextChoices):
+        ASSISTANCE = "assistance", "Demande d'assistance"
+        RECLAMATION = "reclamation", "Réclamation"
+
+    class Status(models.TextChoices):
+        NEW = "new", "Nouvelle"
+        IN_PROGRESS = "in_progress", "En cours de traitement"
+        ANSWERED = "answered", "Répondue"
+        CLOSED = "closed", "Close"
+
+    voter = models.ForeignKey(
+        "accounts.Voter", on_delete=models.CASCADE, related_name="requests", verbose_name="électeur"
+    )
+    kind = models.CharField("type", max_length=16, choices=Kind.choices)
+    scrutin = models.ForeignKey(
+        Scrutin,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name="scrutin concerné",
+    )
+    subject = models.CharField("objet", max_length=200)
+    message = models.TextField("message", max_length=5000)
+    status = models.CharField("statut", max_length=16, choices=Status.choices, default=Status.NEW)
+    answer = models.TextField("réponse", blank=True, max_length=5000)
+    created = models.DateTimeField("reçue le", default=timezone.now)
+    updated = models.DateTimeField("mise à jour le", auto_now=True)
+
+    class Meta:
+        verbose_name = "demande d'électeur"
+        verbose_name_plural = "demandes d'électeurs"
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.subject}"
+
+
+class Page(models.Model):
+    """A page of text the RH referent edits in the admin (édito, FAQ, legal notices…)."""
+
+    class Kind(models.TextChoices):
+        EDITO = "edito", "Édito"
+        FAQ = "faq", "Aide en ligne – Foire aux questions"
+        TUTORIAL = "tutorial", "Tutoriel"
+        LEGAL = "legal", "Mentions légales"
+        PERSONAL_DATA = "personal_data", "Données personnelles"
+        ACCESSIBILITY = "accessibility", "Accessibilité"
+        RGS = "rgs", "Conformité RGS"
+        COOKIES = "cookies", "Gestion des cookies"
+
+    # The public pages of the footer: readable without logging in.
+    PUBLIC_KINDS = (
+        Kind.LEGAL,
+        Kind.PERSONAL_DATA,
+        Kind.ACCESSIBILITY,
+        Kind.RGS,
+        Kind.COOKIES,
+    )
+
+    kind = models.CharField("type", max_length=20, choices=Kind.choices)
+    slug = models.SlugField("adresse", max_length=80, unique=True)
+    title = models.CharField("titre", max_length=200)
+    body = models.TextField("texte", help_text="Texte simple ; une ligne vide sépare deux paragraphes.")
+    order = models.PositiveSmallIntegerField("ordre", default=0)
+    updated = models.DateTimeField("mise à jour le", auto_now=True)
+
+    class Meta:
+        verbose_name = "page éditoriale"
+        verbose_name_plural = "pages éditoriales"
+        ordering = ["kind", "order", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind in self.PUBLIC_KINDS
+
+
+class BureauMember(models.Model):
+    """The composition of an election's bureau de vote: the key holders of later issues.
+
+    Delegates are numbered 1..n for the whole election; a number is never reused, even
+    after the delegate is removed (PROTOCOL.md §Keys), so rows are deactivated, not deleted.
+    """
+
+    class Role(models.TextChoices):
+        PRESIDENT = "president", "Président"
+        SECRETARY = "secretary", "Secrétaire"
+        DELEGATE = "delegate", "Délégué"
+
+    election = models.ForeignKey(
+        Election, on_delete=models.CASCADE, related_name="bureau", verbose_name="élection"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="bureau_seats",
+        verbose_name="membre",
+    )
+    role = models.CharField("rôle", max_length=16, choices=Role.choices)
+    index = models.PositiveSmallIntegerField(
+        "numéro de délégué", null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    active = models.BooleanField("en fonction", default=True)
+
+    class Meta:
+        verbose_name = "membre du bureau de vote"
+        verbose_name_plural = "composition du bureau de vote"
+        ordering = ["election", "role", "index"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "role"],
+                condition=Q(role__in=["president", "secretary"], active=True),
+                name="bureau_one_president_one_secretary",
+                violation_error_message="L'élection a déjà un président ou un secrétaire en fonction.",
+            ),
+            models.UniqueConstraint(
+                fields=["election", "index"],
+                name="bureau_delegate_index_never_reused",
+                violation_error_message="Ce numéro de délégué a déjà été attribué dans l'élection.",
+            ),
+            models.UniqueConstraint(
+                fields=["election", "user"],
+                condition=Q(active=True),
+                name="bureau_one_seat_per_user",
+                violation_error_message="Cette personne siège déjà au bureau de l'élection.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(role="delegate", index__isnull=False) | ~Q(role="delegate"))
+                & (Q(role="delegate") | Q(index__isnull=True)),
+                name="bureau_delegates_numbered",
+                violation_error_message="Seuls les délégués ont un numéro, et chacun en a un.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = self.get_role_display()
+        if self.role == self.Role.DELEGATE:
+            label = f"{label} n° {self.index}"
+        return f"{label} : {self.user}"

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "elections"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("portail/", views.home, name="home"),
+    path("portail/scrutins/", views.my_scrutins, name="scrutins"),
+    path("portail/scrutins/<int:scrutin_id>/liste-electorale/", views.scrutin_roll, name="roll"),
+    path("portail/listes/<int:list_id>/<slug:kind>/", views.list_document, name="list_document"),
+    path("portail/assistance/", views.assistance, name="assistance"),
+    path("portail/reclamation/", views.reclamation, name="reclamation"),
+    path("portail/je-vote/", views.vote_entry, name="vote"),
+    path("pages/<slug:slug>/", views.page, name="page"),
+]

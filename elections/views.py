@@ -1,0 +1,150 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+
+from . import selectors, services
+from .access import list_for_voter, scrutin_for_voter, scrutins_for_voter, voter_required
+from .forms import RollSearchForm, VoterRequestForm
+from .models import Page, VoterRequest
+
+
+def index(request):
+    """The entry page: the elections open for login (straight to the login if only one)."""
+    if request.user.is_authenticated and request.user.is_voter:
+        return redirect("elections:home")
+    elections = list(selectors.elections_for_login())
+    if len(elections) == 1 and not messages.get_messages(request):
+        return redirect("accounts:login", slug=elections[0].slug)
+    return render(request, "elections/index.html", {"elections": elections})
+
+
+@never_cache
+@voter_required
+def home(request):
+    voter = request.voter
+    election = voter.election
+    context = {
+        "voter": voter,
+        "election": election,
+        "countdown": selectors.election_countdown(election),
+        "tutorials": Page.objects.filter(kind=Page.Kind.TUTORIAL).order_by("order", "title"),
+        "edito": Page.objects.filter(kind=Page.Kind.EDITO).order_by("order").first(),
+        "faq": Page.objects.filter(kind=Page.Kind.FAQ).order_by("order").first(),
+        "scrutins": scrutins_for_voter(voter),
+        "my_requests": voter.requests.select_related("scrutin")[:20],
+    }
+    return render(request, "elections/home.html", context)
+
+
+def page(request, slug: str):
+    """An editable page: the public ones for anybody, the others for logged-in voters."""
+    the_page = get_object_or_404(Page, slug=slug)
+    if not the_page.is_public:
+        user = request.user
+        if not (user.is_authenticated and (user.is_voter or user.is_staff)):
+            raise Http404
+    paragraphs = [p.strip() for p in the_page.body.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    return render(request, "elections/page.html", {"page": the_page, "paragraphs": paragraphs})
+
+
+@voter_required
+def my_scrutins(request):
+    scrutins = selectors.voter_scrutins_with_lists(request.voter)
+    return render(request, "elections/scrutins.html", {"scrutins": scrutins})
+
+
+@voter_required
+def scrutin_roll(request, scrutin_id: int):
+    scrutin = scrutin_for_voter(request.voter, scrutin_id)
+    form = RollSearchForm(request.GET or None)
+    search = form.cleaned_data["q"] if form.is_valid() else ""
+    paginator = Paginator(selectors.scrutin_roll(scrutin, search=search), 100)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "elections/roll.html",
+        {"scrutin": scrutin, "form": form, "page_obj": page_obj, "search": search},
+    )
+
+
+@voter_required
+def list_document(request, list_id: int, kind: str):
+    """A candidate list's logo or PDF, for voters of its scrutin."""
+    candidate_list = list_for_voter(request.voter, list_id)
+    field = {
+        "logo": "logo",
+        "profession-de-foi": "profession_de_foi",
+        "candidats": "candidates_pdf",
+    }.get(kind)
+    if field is None:
+        raise Http404
+    document = getattr(candidate_list, field)
+    if not document:
+        raise Http404
+    try:
+        handle = document.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    if field == "logo":
+        return FileResponse(handle)
+    name = f"{kind}-{candidate_list.code}.pdf"
+    return FileResponse(handle, as_attachment=False, filename=name, content_type="application/pdf")
+
+
+def _voter_request(request, *, kind: str, template: str, require_scrutin: bool):
+    voter = request.voter
+    scrutins = scrutins_for_voter(voter)
+    form = VoterRequestForm(request.POST or None, scrutins=scrutins, require_scrutin=require_scrutin)
+    if request.method == "POST":
+        if form.is_valid():
+            services.voter_request_create(
+                voter=voter,
+                kind=kind,
+                scrutin=form.cleaned_data["scrutin"],
+                subject=form.cleaned_data["subject"],
+                message=form.cleaned_data["message"],
+            )
+            messages.success(
+                request,
+                "Votre demande est enregistrée. La réponse apparaîtra sur la page d'accueil "
+                "de votre portail.",
+            )
+            return redirect("elections:home")
+        return render(request, template, {"form": form}, status=400)
+    return render(request, template, {"form": form})
+
+
+@voter_required
+def assistance(request):
+    return _voter_request(
+        request,
+        kind=VoterRequest.Kind.ASSISTANCE,
+        template="elections/assistance.html",
+        require_scrutin=False,
+    )
+
+
+@voter_required
+def reclamation(request):
+    return _voter_request(
+        request,
+        kind=VoterRequest.Kind.RECLAMATION,
+        template="elections/reclamation.html",
+        require_scrutin=True,
+    )
+
+
+@voter_required
+def vote_entry(request):
+    """« Je vote »: the scrutins I may vote in (the voting steps come with the ballot box)."""
+    return render(
+        request,
+        "elections/vote_entry.html",
+        {"scrutins": scrutins_for_voter(request.voter), "election": request.voter.election},
+    )
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "errors/csrf.html", status=403)

@@ -1,0 +1,16 @@
+"""Development and demo settings: SQLite, console e-mail, fixed development secrets.
+
+The secrets below are public and only fit a machine nobody else uses.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "dev-only-insecure-secret-key-for-isoloir-demo-0123456789")
+os.environ.setdefault("FERNET_KEYS", "ZGV2LW9ubHktZmVybmV0LWtleS1mb3ItaXNvbG9pciE=")
+os.environ.setdefault("RECOVERY_HMAC_KEY", "dev-only-recovery-hmac-key")
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+from .base import *  # noqa: E402, F403
+
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Isoloir — administration de l'élection"
+admin.site.site_title = "Isoloir"
+admin.site.index_title = "Gestion de l'élection"
+
+handler400 = "voting_portal.errors.bad_request"
+handler403 = "voting_portal.errors.permission_denied"
+handler404 = "voting_portal.errors.page_not_found"
+handler500 = "voting_portal.errors.server_error"
+
+urlpatterns = [
+    path("gestion/", admin.site.urls),
+    path("captcha/", include("captcha.urls")),
+    path("", include("accounts.urls")),
+    path("", include("elections.urls")),
+]
