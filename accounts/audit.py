@@ -79,7 +79,9 @@ def diff(old: dict[str, Any] | None, new: dict[str, Any] | None) -> tuple[dict |
 
 
 def actor_label(actor) -> str:
-    if actor is None or not getattr(actor, "is_authenticated", False):
+    if actor is None:
+        return "système"
+    if not getattr(actor, "is_authenticated", False):
         return "anonyme"
     if getattr(actor, "is_voter", False):
         return f"électeur {actor.voter.matricule}"

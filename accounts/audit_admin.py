@@ -7,13 +7,13 @@ inside it, after the change, so either both are stored or neither is.
 from django.contrib import admin
 from django.db import transaction
 
+from . import throttle
 from .audit import audit_record, diff, snapshot
 
 
 def client_address(request) -> str | None:
-    from axes.helpers import get_client_ip_address
-
-    return get_client_ip_address(request) or None
+    address = throttle.client_address(request)
+    return None if address == "inconnue" else address
 
 
 class AuditedModelAdmin(admin.ModelAdmin):

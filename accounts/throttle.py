@@ -29,6 +29,25 @@ def axes_username(request, credentials) -> str | None:
     return credentials.get("username")
 
 
+def client_address(request) -> str:
+    """The client's address, seen through TRUSTED_PROXY_COUNT reverse proxies.
+
+    Each trusted proxy appends the address it received the request from to
+    X-Forwarded-For, so with N proxies the client is the N-th entry from the right
+    (REMOTE_ADDR being the last proxy). Entries further left are whatever the client
+    wrote and are never believed.
+    """
+    remote = request.META.get("REMOTE_ADDR", "") or "inconnue"
+    count = settings.TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return remote
+    forwarded = [
+        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+    ]
+    chain = [*forwarded, remote]
+    return chain[-(count + 1)] if len(chain) > count else chain[0]
+
+
 def account_key(election_id, matricule: str) -> str:
     return f"{election_id}:{(matricule or '').strip()}"
 

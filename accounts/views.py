@@ -1,8 +1,8 @@
-from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth import authenticate, logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -28,7 +28,7 @@ def login_view(request, slug: str):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         account = throttle.account_key(election.pk, data["matricule"])
-        address = get_client_ip_address(request) or "inconnue"
+        address = throttle.client_address(request)
         refusal = throttle.check(account=account, address=address)
         if refusal is not None:
             minutes = max(1, round(refusal.wait_seconds / 60))
@@ -50,13 +50,23 @@ def login_view(request, slug: str):
             if user is not None:
                 throttle.record_success(account=account)
                 services.voter_login(request, user=user)
-                return redirect("elections:home")
+                return redirect(_next_url(request) or "elections:home")
             throttle.record_failure(account=account, address=address)
             form.add_error(None, GENERIC_LOGIN_ERROR)
             status = 400
     elif request.method == "POST":
         status = 400
     return render(request, "accounts/login.html", {"form": form, "election": election}, status=status)
+
+
+def _next_url(request) -> str | None:
+    """The page a voter was sent from, if it is one of ours."""
+    candidate = request.GET.get("next", "")
+    if candidate.startswith("/portail/") and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return None
 
 
 def _duration(seconds: int, minutes: int) -> str:

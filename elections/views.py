@@ -2,6 +2,8 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 
 from . import selectors, services
@@ -15,8 +17,11 @@ def index(request):
     if request.user.is_authenticated and request.user.is_voter:
         return redirect("elections:home")
     elections = list(selectors.elections_for_login())
-    if len(elections) == 1 and not messages.get_messages(request):
-        return redirect("accounts:login", slug=elections[0].slug)
+    if len(elections) == 1:
+        url = reverse("accounts:login", args=[elections[0].slug])
+        if "next" in request.GET:
+            url += "?" + urlencode({"next": request.GET["next"]})
+        return redirect(url)
     return render(request, "elections/index.html", {"elections": elections})
 
 

@@ -1,0 +1,43 @@
+# Isoloir — the README's commands. Everything is installed into .venv from the lock.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+STAMP := $(VENV)/.installed-$(shell cat requirements/dev.txt pyproject.toml | sha256sum | cut -c1-16)
+
+.PHONY: demo test install lint migrations-check compilemessages clean serve
+
+$(STAMP): requirements/dev.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+install: $(STAMP)
+
+## make demo: set up, migrate SQLite, load the demo election and serve it on :8000
+demo: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo
+	@echo
+	@echo "Isoloir tourne sur http://127.0.0.1:8000/ — Ctrl-C pour arrêter."
+	$(MANAGE) runserver 127.0.0.1:8000 --noreload
+
+## make test: set up and run the whole suite (SQLite; PostgreSQL when DATABASE_URL says so)
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+migrations-check: install
+	DJANGO_SETTINGS_MODULE=voting_portal.settings.test $(MANAGE) makemigrations --check --dry-run
+
+# The lock files, regenerated from pyproject.toml (needs uv: pip install uv).
+lock:
+	uv pip compile -q pyproject.toml --python-version 3.11 --generate-hashes -o requirements/base.txt
+	uv pip compile -q pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements/dev.txt
+
+clean:
+	rm -rf $(VENV) var db.sqlite3 .pytest_cache .ruff_cache

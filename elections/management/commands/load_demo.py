@@ -1,0 +1,358 @@
+"""Load the deterministic demo election: the same voters and credentials on every run.
+
+The election opens at the start of the current hour for 8 days. Running the command
+again replaces the demo election (voters, lists, documents) and resets the demo staff
+passwords; nothing else in the database is touched.
+"""
+
+import datetime as dt
+import random
+import shutil
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import services as account_services
+from accounts.models import User
+from elections import demo
+from elections.models import (
+    BureauMember,
+    Candidate,
+    CandidateList,
+    Election,
+    Establishment,
+    Page,
+    RollEntry,
+    Scrutin,
+)
+
+DEMO_ELECTION_ID = uuid.UUID("6f1c2b7e-8d3a-4f5e-9b2c-0a1d2e3f4a5b")
+ADMIN_USERNAME = "admin"
+ADMIN_PASSWORD = "isoloir-admin-2026"
+STAFF_PASSWORD = "isoloir-demo-2026"
+
+ESTABLISHMENTS = [
+    ("PREF33", "Préfecture de la Gironde"),
+    ("REC13", "Rectorat d'Aix-Marseille"),
+    ("DDI87", "Direction départementale de la Haute-Vienne"),
+]
+
+UNIONS = [
+    ("Union des personnels – UDP", "UDP"),
+    ("Solidarité Service Public", "SSP"),
+    ("Fédération autonome des agents", "FAA"),
+    ("Action et Progrès", "AP"),
+    ("Collectif Égalité de traitement", "CET"),
+    ("Syndicat national indépendant", "SNI"),
+    ("Alliance des fonctionnaires", "ADF"),
+    ("Engagés pour les personnels", "EPP"),
+    ("Union républicaine des agents", "URA"),
+    ("Force collective", "FC"),
+    ("Agir pour tous", "APT"),
+    ("Renouveau syndical", "RS"),
+]
+
+# (code, name, kind, seats, number of lists)
+SCRUTINS = [
+    ("csa-ministeriel", "CSA ministériel", Scrutin.Kind.CSA, 15, 12),
+    ("csa-proximite-87", "CSA de proximité de la Haute-Vienne", Scrutin.Kind.CSA, 10, 5),
+    ("capn-attaches", "CAPN des attachés d'administration", Scrutin.Kind.CAP, 8, 6),
+    ("ccp-contractuels", "CCP des agents contractuels", Scrutin.Kind.CCP, 4, 4),
+    ("capa-secretaires-13", "CAPA des secrétaires administratifs d'Aix-Marseille", Scrutin.Kind.CAP, 6, 4),
+]
+
+# (matricule, last name, first name, birth date, establishment, agent card, scrutin codes)
+VOTERS = [
+    (
+        "D0001",
+        "Martin",
+        "Claire",
+        "1978-03-14",
+        "DDI87",
+        True,
+        ["csa-ministeriel", "csa-proximite-87", "capn-attaches"],
+    ),
+    (
+        "D0002",
+        "Bernard",
+        "Karim",
+        "1985-11-02",
+        "DDI87",
+        True,
+        ["csa-ministeriel", "csa-proximite-87", "ccp-contractuels"],
+    ),
+    ("D0003", "Dubois", "Sophie", "1969-07-21", "REC13", False, ["csa-ministeriel", "capa-secretaires-13"]),
+    (
+        "D0004",
+        "Thomas",
+        "Julien",
+        "1990-01-30",
+        "REC13",
+        True,
+        ["csa-ministeriel", "capn-attaches", "capa-secretaires-13"],
+    ),
+    ("D0005", "Robert", "Amina", "1982-05-09", "PREF33", True, ["csa-ministeriel"]),
+    ("D0006", "Richard", "Paul", "1975-09-17", "PREF33", False, ["csa-ministeriel", "ccp-contractuels"]),
+    (
+        "D0007",
+        "Petit",
+        "Nadia",
+        "1988-12-24",
+        "DDI87",
+        True,
+        ["csa-ministeriel", "csa-proximite-87", "capn-attaches", "ccp-contractuels"],
+    ),
+    ("D0008", "Durand", "Hugo", "1993-04-05", "REC13", True, ["csa-ministeriel", "capa-secretaires-13"]),
+    ("D0009", "Leroy", "Marie", "1971-08-11", "PREF33", True, ["csa-ministeriel", "capn-attaches"]),
+    (
+        "D0010",
+        "Moreau",
+        "Lucas",
+        "1987-02-28",
+        "DDI87",
+        True,
+        ["csa-ministeriel", "csa-proximite-87", "capn-attaches", "ccp-contractuels", "capa-secretaires-13"],
+    ),
+]
+
+FIRST_NAMES = [
+    "Anne",
+    "Bruno",
+    "Chloé",
+    "David",
+    "Élodie",
+    "Farid",
+    "Gaëlle",
+    "Henri",
+    "Inès",
+    "Jules",
+    "Léa",
+    "Mehdi",
+    "Nora",
+    "Olivier",
+    "Pauline",
+    "Quentin",
+    "Rachida",
+    "Samuel",
+    "Téa",
+    "Yann",
+]
+LAST_NAMES = [
+    "Garnier",
+    "Faure",
+    "Rousseau",
+    "Blanc",
+    "Guerin",
+    "Muller",
+    "Henry",
+    "Roussel",
+    "Nicolas",
+    "Perrin",
+    "Morin",
+    "Mathieu",
+    "Clement",
+    "Gauthier",
+    "Dumont",
+    "Lopez",
+    "Fontaine",
+    "Chevalier",
+    "Robin",
+    "Masson",
+]
+
+PAGES = [
+    (Page.Kind.EDITO, "edito", "Édito", 0,
+     "Du mardi au mardi suivant, vous élisez vos représentants aux comités sociaux "
+     "d'administration et aux commissions paritaires.\n\n"
+     "Votez depuis n'importe quel ordinateur, tablette ou téléphone : votre bulletin est "
+     "chiffré dans votre navigateur avant d'être déposé dans l'urne."),
+    (Page.Kind.FAQ, "faq", "Aide en ligne – Foire aux questions", 0,
+     "Où trouver mon matricule ?\nSur un arrêté nominatif ou sur le portail libre-service de "
+     "votre ministère.\n\n"
+     "Où trouver ma clé de sécurité ?\nAu dos de votre carte agent. Sans carte agent "
+     "utilisable, vous la recevez par courrier dans une fiche « clé de sécurité ».\n\n"
+     "Mon vote est-il secret ?\nOui : votre bulletin est chiffré dans votre navigateur et "
+     "l'urne ne garde aucun lien avec votre identité."),
+    (Page.Kind.TUTORIAL, "tutoriel-parcours-electeur", "Tutoriel « Parcours électeur »", 1,
+     "1. Connectez-vous avec votre matricule, votre date de naissance, votre clé de sécurité "
+     "et votre mot de passe.\n\n2. Consultez vos scrutins et les listes de candidats.\n\n"
+     "3. Votez dans chacun de vos scrutins, dans l'ordre proposé."),
+    (Page.Kind.TUTORIAL, "tutoriel-parcours-de-vote", "Tutoriel « Parcours de vote »", 2,
+     "1 Choix scrutin, 2 Constitution bulletin, 3 Vote, 4 Accusé de réception.\n\n"
+     "Activez d'abord la sélection avec le bouton « JE VEUX VOTER, J'ACTIVE LA SÉLECTION DE "
+     "MON CHOIX DE VOTE », choisissez une liste ou le vote blanc, puis confirmez avec « JE VOTE »."),
+    (Page.Kind.TUTORIAL, "tutoriel-reassorts", "Tutoriel « Réassorts »", 3,
+     "Clé de sécurité perdue : appelez le support électeurs, qui vous la communique après "
+     "vérification de votre identité.\n\n"
+     "Mot de passe perdu : présentez-vous au président de votre bureau de vote avec une pièce "
+     "d'identité."),
+]  # fmt: skip
+
+STAFF = [
+    # (username, first name, last name, group, bureau role, delegate index)
+    ("referent", "Rémi", "Référent", "Référent RH", None, None),
+    ("support", "Sandra", "Support", "Support électeurs", None, None),
+    ("president", "Pierre", "Président", "Membre du bureau de vote", "president", None),
+    ("secretaire", "Sylvie", "Secrétaire", "Membre du bureau de vote", "secretary", None),
+    ("delegue1", "Denis", "Délégué", "Membre du bureau de vote", "delegate", 1),
+    ("delegue2", "Dominique", "Déléguée", "Membre du bureau de vote", "delegate", 2),
+    ("delegue3", "David", "Délégué", "Membre du bureau de vote", "delegate", 3),
+]
+
+
+def voter_password(matricule: str) -> str:
+    return f"Demo-{matricule}-vote"
+
+
+def voter_security_key(matricule: str) -> str:
+    rng = random.Random(f"isoloir-demo-key-{matricule}")
+    return "".join(rng.choice(account_services.secrets.SECURITY_KEY_ALPHABET) for _ in range(12))
+
+
+class Command(BaseCommand):
+    help = "Charge l'élection de démonstration (identifiants identiques à chaque exécution)."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            election = self._load()
+        self._print_summary(election)
+
+    def _load(self) -> Election:
+        old = Election.objects.filter(pk=DEMO_ELECTION_ID).first()
+        if old is not None:
+            User.objects.filter(voter__election=old).delete()
+            old.delete()
+        shutil.rmtree(Path(settings.MEDIA_ROOT) / "listes" / str(DEMO_ELECTION_ID), ignore_errors=True)
+
+        opens = timezone.localtime().replace(minute=0, second=0, microsecond=0)
+        election = Election.objects.create(
+            id=DEMO_ELECTION_ID,
+            name="Élections professionnelles 2026 — Ministère de démonstration",
+            slug="demo-2026",
+            opens=opens,
+            closes=opens + dt.timedelta(days=8),
+            state=Election.State.OPEN,
+            support_phones="N° vert 0 800 808 900 (service et appel gratuits)\n"
+            "05 56 42 72 47 (tarif d'une communication nationale)",
+            support_hours="Tous les jours de 9h00 à 18h00 pendant la période de vote.",
+        )
+        establishments = {
+            code: Establishment.objects.update_or_create(code=code, defaults={"name": name})[0]
+            for code, name in ESTABLISHMENTS
+        }
+        scrutins = self._load_scrutins(election)
+        for matricule, last, first, birth, estab, card, codes in VOTERS:
+            voter, _ = account_services.voter_create(
+                actor=None,
+                election=election,
+                matricule=matricule,
+                last_name=last,
+                first_name=first,
+                birth_date=dt.date.fromisoformat(birth),
+                establishment=establishments[estab],
+                affectation=establishments[estab].name,
+                email=f"{first.lower()}.{last.lower()}@demo.isoloir.localhost",
+                postal_address=f"{int(matricule[1:]) * 3} rue de la République\n87000 Limoges",
+                has_agent_card=card,
+                password=voter_password(matricule),
+                security_key=voter_security_key(matricule),
+                recovery={"card_serial": f"AC{matricule}X", "iban": f"FR7612345000{matricule}A01201"},
+            )
+            RollEntry.objects.bulk_create(RollEntry(voter=voter, scrutin=scrutins[c]) for c in codes)
+        self._load_pages()
+        self._load_staff(election, establishments)
+        return election
+
+    def _load_scrutins(self, election) -> dict[str, Scrutin]:
+        rng = random.Random("isoloir-demo-candidates")
+        scrutins = {}
+        for order, (code, name, kind, seats, n_lists) in enumerate(SCRUTINS):
+            scrutin = Scrutin.objects.create(
+                election=election, code=code, name=name, kind=kind, seats=seats, order=order
+            )
+            scrutins[code] = scrutin
+            for index, (union, initials) in enumerate(UNIONS[:n_lists]):
+                candidate_list = CandidateList(
+                    scrutin=scrutin,
+                    code=f"liste-{index + 1:02d}",
+                    name=f"{union}" if kind != Scrutin.Kind.CSA else f"Liste {union}",
+                    affiliation=union.split(" – ")[-1],
+                    order=index,
+                )
+                # CAP lists may be incomplete: the number of candidates breaks ties.
+                n_candidates = seats * 2 - (index % 3 if kind == Scrutin.Kind.CAP else 0)
+                names = [
+                    f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES).upper()}" for _ in range(n_candidates)
+                ]
+                candidate_list.logo.save(
+                    f"logo-{initials}.png", ContentFile(demo.logo_png(initials, index)), save=False
+                )
+                candidate_list.profession_de_foi.save(
+                    "profession-de-foi.pdf", ContentFile(demo.profession_de_foi_pdf(union, name)), save=False
+                )
+                candidate_list.candidates_pdf.save(
+                    "candidats.pdf", ContentFile(demo.candidates_pdf(union, name, names)), save=False
+                )
+                candidate_list.save()
+                Candidate.objects.bulk_create(
+                    Candidate(candidate_list=candidate_list, name=n, order=i) for i, n in enumerate(names, 1)
+                )
+        return scrutins
+
+    def _load_pages(self) -> None:
+        for kind, slug, title, order, body in PAGES:
+            Page.objects.update_or_create(
+                slug=slug, defaults={"kind": kind, "title": title, "order": order, "body": body}
+            )
+
+    def _load_staff(self, election, establishments) -> None:
+        admin, _ = User.objects.update_or_create(
+            username=ADMIN_USERNAME,
+            defaults={"is_staff": True, "is_superuser": True, "first_name": "Admin", "last_name": "Démo"},
+        )
+        admin.set_password(ADMIN_PASSWORD)
+        admin.save()
+        for username, first, last, group, role, index in STAFF:
+            user, _ = User.objects.update_or_create(
+                username=username,
+                defaults={
+                    "is_staff": True,
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@demo.isoloir.localhost",
+                },
+            )
+            user.set_password(STAFF_PASSWORD)
+            user.save()
+            user.groups.set([Group.objects.get(name=group)])
+            if username == "referent":
+                user.establishments.set([establishments["DDI87"]])
+            if role:
+                BureauMember.objects.create(election=election, user=user, role=role, index=index)
+
+    def _print_summary(self, election) -> None:
+        w = self.stdout.write
+        w(self.style.SUCCESS(f"Élection de démonstration chargée : {election.name}"))
+        w(
+            f"Vote ouvert du {timezone.localtime(election.opens):%d/%m/%Y %H:%M} "
+            f"au {timezone.localtime(election.closes):%d/%m/%Y %H:%M} (heure de Paris)."
+        )
+        w("")
+        w("Électeurs : http://127.0.0.1:8000/  (matricule, date de naissance, clé de sécurité, mot de passe)")
+        for matricule, last, first, birth, _estab, _card, codes in VOTERS[:3]:
+            w(
+                f"  {matricule}  {dt.date.fromisoformat(birth):%d/%m/%Y}  {account_services.secrets.format_security_key(voter_security_key(matricule))}  "
+                f"{voter_password(matricule)}   ({first} {last}, {len(codes)} scrutins)"
+            )
+        w("  … les 10 électeurs sont listés dans le README.")
+        w("")
+        w(f"Administration : http://127.0.0.1:8000/gestion/  {ADMIN_USERNAME} / {ADMIN_PASSWORD}")
+        w(
+            f"  Personnel (référent, support, président, secretaire, delegue1..3) : mot de passe {STAFF_PASSWORD}"
+        )

@@ -1,0 +1,102 @@
+"""factory_boy factories. Voters are made through the service, as the app makes them."""
+
+import datetime as dt
+import uuid
+
+import factory
+from django.utils import timezone
+
+from accounts import services
+from accounts.models import User
+from elections.models import CandidateList, Election, Establishment, Scrutin
+
+VOTER_PASSWORD = "Mot-de-passe-de-test-42"
+
+
+class EstablishmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Establishment
+
+    code = factory.Sequence(lambda n: f"ETAB{n:03d}")
+    name = factory.Sequence(lambda n: f"Établissement {n}")
+
+
+class ElectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Election
+
+    id = factory.LazyFunction(uuid.uuid4)
+    name = factory.Sequence(lambda n: f"Élections professionnelles {n}")
+    slug = factory.Sequence(lambda n: f"election-{n}")
+    opens = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=1))
+    closes = factory.LazyAttribute(lambda o: o.opens + dt.timedelta(days=8))
+    state = Election.State.OPEN
+    support_phones = "N° vert 0 800 808 900\n05 56 42 72 47"
+    support_hours = "Tous les jours de 9h00 à 18h00"
+
+
+class ScrutinFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Scrutin
+
+    election = factory.SubFactory(ElectionFactory)
+    code = factory.Sequence(lambda n: f"scrutin-{n}")
+    name = factory.Sequence(lambda n: f"CSA n° {n}")
+    kind = Scrutin.Kind.CSA
+    seats = 5
+    order = factory.Sequence(lambda n: n)
+
+
+class CandidateListFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CandidateList
+
+    scrutin = factory.SubFactory(ScrutinFactory)
+    code = factory.Sequence(lambda n: f"liste-{n}")
+    name = factory.Sequence(lambda n: f"Liste {n}")
+    order = factory.Sequence(lambda n: n)
+
+
+class StaffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"agent{n}")
+    is_staff = True
+    password = factory.PostGenerationMethodCall("set_password", "staff-password-123")
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if extracted:
+            self.groups.set(extracted)
+        self.save()
+
+
+def make_voter(
+    *,
+    election,
+    matricule=None,
+    establishment=None,
+    scrutins=(),
+    password=VOTER_PASSWORD,
+    security_key="ACDE-FGHJ-KMNP",
+    birth_date=dt.date(1980, 5, 17),
+    last_name="Durand",
+    first_name="Camille",
+):
+    voter, _ = services.voter_create(
+        actor=None,
+        election=election,
+        matricule=matricule or f"M{uuid.uuid4().hex[:7].upper()}",
+        last_name=last_name,
+        first_name=first_name,
+        birth_date=birth_date,
+        establishment=establishment or EstablishmentFactory(),
+        affectation="Service des ressources humaines",
+        password=password,
+        security_key=security_key,
+    )
+    for scrutin in scrutins:
+        voter.roll_entries.create(scrutin=scrutin)
+    return voter
