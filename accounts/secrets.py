@@ -60,9 +60,10 @@ def encrypt_security_key(key: str) -> bytes:
 
 def decrypt_security_key(token: bytes) -> str | None:
     """The stored key, or None if the token does not decrypt (wrong or rotated key)."""
+    fernet = _fernet()  # a misconfigured key raises here, loudly
     try:
-        return _fernet().decrypt(bytes(token)).decode()
-    except (InvalidToken, TypeError, ValueError):
+        return fernet.decrypt(bytes(token)).decode()
+    except InvalidToken:
         return None
 
 

@@ -22,5 +22,5 @@ class DsfrFormMixin:
             for sub in subwidgets:
                 if sub.is_hidden:
                     continue
-                kind = "fr-select" if sub.input_type == "select" else "fr-input"
+                kind = "fr-select" if getattr(sub, "input_type", "") == "select" else "fr-input"
                 sub.attrs.setdefault("class", kind)
