@@ -95,7 +95,7 @@ class VoterAdminForm(forms.ModelForm):
 
     def __init__(self, *args, establishments=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if establishments is not None:
+        if establishments is not None and "establishment" in self.fields:
             self.fields["establishment"].queryset = establishments
 
 

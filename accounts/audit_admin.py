@@ -12,8 +12,7 @@ from .audit import audit_record, diff, snapshot
 
 
 def client_address(request) -> str | None:
-    address = throttle.client_address(request)
-    return None if address == "inconnue" else address
+    return throttle.client_address(request)
 
 
 class AuditedModelAdmin(admin.ModelAdmin):

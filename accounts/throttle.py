@@ -11,6 +11,7 @@
 Counters live in Django's cache (Redis in production, shared by all app servers).
 """
 
+import ipaddress
 import time
 from dataclasses import dataclass
 
@@ -29,23 +30,30 @@ def axes_username(request, credentials) -> str | None:
     return credentials.get("username")
 
 
-def client_address(request) -> str:
+def _valid_ip(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def client_address(request) -> str | None:
     """The client's address, seen through TRUSTED_PROXY_COUNT reverse proxies.
 
     Each trusted proxy appends the address it received the request from to
     X-Forwarded-For, so with N proxies the client is the N-th entry from the right
     (REMOTE_ADDR being the last proxy). Entries further left are whatever the client
-    wrote and are never believed.
+    wrote and are never believed; an entry that is not an IP address is ignored.
+    None when the request carries no usable address at all.
     """
-    remote = request.META.get("REMOTE_ADDR", "") or "inconnue"
+    remote = _valid_ip(request.META.get("REMOTE_ADDR", "") or "")
     count = settings.TRUSTED_PROXY_COUNT
     if count <= 0:
         return remote
-    forwarded = [
-        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
-    ]
-    chain = [*forwarded, remote]
-    return chain[-(count + 1)] if len(chain) > count else chain[0]
+    forwarded = [part for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    chain = [*forwarded, remote or ""]
+    chosen = chain[-(count + 1)] if len(chain) > count else chain[0]
+    return _valid_ip(chosen) or remote
 
 
 def account_key(election_id, matricule: str) -> str:

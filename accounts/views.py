@@ -28,7 +28,7 @@ def login_view(request, slug: str):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         account = throttle.account_key(election.pk, data["matricule"])
-        address = throttle.client_address(request)
+        address = throttle.client_address(request) or "inconnue"
         refusal = throttle.check(account=account, address=address)
         if refusal is not None:
             minutes = max(1, round(refusal.wait_seconds / 60))

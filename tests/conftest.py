@@ -1,7 +1,10 @@
 import datetime as dt
+import os
+from collections import Counter
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 
 from .factories import VOTER_PASSWORD, ElectionFactory, ScrutinFactory, make_voter
 
@@ -64,3 +67,51 @@ def paris(*args) -> dt.datetime:
     from zoneinfo import ZoneInfo
 
     return dt.datetime(*args, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+# --- groups: which kinds of test ran, said at the end of every run -------------------
+
+_outcomes: dict[str, Counter] = {"base": Counter(), "browser": Counter(), "postgresql": Counter()}
+
+
+def pytest_collection_modifyitems(config, items):
+    """PostgreSQL tests run in the PostgreSQL pass; there they are required.
+
+    Decided at collection, before any database fixture runs, so a skipped test
+    leaves the test database as it found it.
+    """
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if engine.endswith("postgresql"):
+        return
+    if os.environ.get("REQUIRE_POSTGRESQL"):
+        raise pytest.UsageError(f"PostgreSQL required (REQUIRE_POSTGRESQL=1), DATABASE_URL gives {engine}")
+    skip = pytest.mark.skip(reason="runs in the PostgreSQL pass (DATABASE_URL=postgres://…)")
+    for item in items:
+        if item.get_closest_marker("postgresql"):
+            item.add_marker(skip)
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+        keywords = report.keywords
+        group = "browser" if "browser" in keywords else "postgresql" if "postgresql" in keywords else "base"
+        _outcomes[group][report.outcome] += 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    database = connection.settings_dict.get("ENGINE", "").rsplit(".", 1)[-1]
+    terminalreporter.section("Isoloir test groups")
+    labels = {
+        "base": f"unit + HTTP integration ({database})",
+        "browser": "browser (Chromium + Playwright)",
+        "postgresql": "PostgreSQL-only (locking, concurrency)",
+    }
+    for group, label in labels.items():
+        counts = _outcomes[group]
+        if not counts:
+            terminalreporter.write_line(f"{label}: none collected")
+            continue
+        parts = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items()))
+        terminalreporter.write_line(f"{label}: {parts}")

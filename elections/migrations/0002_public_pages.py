@@ -1,69 +1,12 @@
-"""The footer's public pages, with a first text the RH referent completes in the admin."""
+"""The footer's public pages."""
 
 from django.db import migrations
 
-PAGES = [
-    (
-        "legal",
-        "mentions-legales",
-        "Mentions légales",
-        "Ce portail de vote électronique est édité par l'administration organisatrice du scrutin, "
-        "pour les élections professionnelles de ses agents.\n\n"
-        "Le référent RH complète cette page dans l'administration : éditeur, directeur de la "
-        "publication, hébergeur et adresse de contact.",
-    ),
-    (
-        "personal_data",
-        "donnees-personnelles",
-        "Données personnelles",
-        "Les données de la liste électorale (matricule, nom, prénom, date de naissance, "
-        "affectation, adresse) sont traitées pour vous permettre de vous identifier et de voter, "
-        "conformément au code général de la fonction publique (articles R. 211-503 à R. 211-584) "
-        "et à la délibération n° 2019-053 de la CNIL.\n\n"
-        "La liste d'émargement et l'urne sont séparées : votre bulletin est chiffré dans votre "
-        "navigateur et ne porte aucun lien avec votre identité.\n\n"
-        "Vous pouvez exercer vos droits d'accès et de rectification auprès de votre référent RH. "
-        "Le référent RH complète cette page (responsable du traitement, durée de conservation, "
-        "délégué à la protection des données).",
-    ),
-    (
-        "accessibility",
-        "accessibilite",
-        "Accessibilité : non conforme",
-        "Ce portail vise la conformité au référentiel général d'amélioration de l'accessibilité "
-        "(RGAA). Chaque version est vérifiée automatiquement (WCAG 2.1 A et AA) sur les pages de "
-        "connexion et d'accueil, et le vote se fait au clavier seul.\n\n"
-        "Aucun audit RGAA complet n'a encore été réalisé : le portail est donc déclaré non "
-        "conforme jusqu'à cet audit.\n\n"
-        "Si vous ne parvenez pas à accéder à un contenu ou à un service, contactez le support "
-        "électeurs : il vous aidera à voter.",
-    ),
-    (
-        "rgs",
-        "conformite-rgs",
-        "Conformité RGS",
-        "Le système de vote suit le référentiel général de sécurité et la recommandation de la "
-        "CNIL sur le vote électronique : chiffrement du bulletin dans le navigateur, séparation "
-        "de l'urne et de la liste d'émargement, clés de déchiffrement détenues par les membres "
-        "du bureau de vote, journal d'audit chaîné.",
-    ),
-    (
-        "cookies",
-        "gestion-des-cookies",
-        "Gestion des cookies",
-        "Ce portail n'utilise que des cookies strictement nécessaires : un cookie de session, "
-        "qui vous garde connecté, et un cookie de protection des formulaires. Aucun cookie de "
-        "mesure d'audience ni de publicité n'est déposé ; aucun consentement n'est donc demandé.",
-    ),
-]
+from elections.pages import PAGES, public_pages_sync
 
 
 def create_pages(apps, schema_editor):
-    Page = apps.get_model("elections", "Page")
-    for order, (kind, slug, title, body) in enumerate(PAGES):
-        Page.objects.get_or_create(
-            slug=slug, defaults={"kind": kind, "title": title, "body": body, "order": order}
-        )
+    public_pages_sync(apps)
 
 
 def remove_pages(apps, schema_editor):

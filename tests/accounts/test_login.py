@@ -312,6 +312,8 @@ def test_staff_cannot_log_in_as_voter_and_voter_cannot_use_admin(voter, client):
         (1, "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # a forged left part is not believed
         (2, "203.0.113.9, 10.0.0.2", "203.0.113.9"),
         (2, "", "10.0.0.1"),
+        (1, "pas-une-adresse", "10.0.0.1"),  # garbage never reaches the database
+        (1, "2001:db8::1", "2001:db8::1"),
     ],
 )
 def test_client_address_trusts_only_the_configured_proxies(rf, settings, count, forwarded, expected):

@@ -11,6 +11,7 @@ import shutil
 import uuid
 from pathlib import Path
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import User
+from accounts.roles import roles_sync
 from elections import demo
 from elections.models import (
     BureauMember,
@@ -31,6 +33,7 @@ from elections.models import (
     RollEntry,
     Scrutin,
 )
+from elections.pages import public_pages_sync
 
 DEMO_ELECTION_ID = uuid.UUID("6f1c2b7e-8d3a-4f5e-9b2c-0a1d2e3f4a5b")
 ADMIN_USERNAME = "admin"
@@ -224,6 +227,10 @@ class Command(BaseCommand):
         self._print_summary(election)
 
     def _load(self) -> Election:
+        # Roles and public pages come with the migrations; made again here so the
+        # demo also loads into a database that was flushed.
+        roles_sync(django_apps)
+        public_pages_sync(django_apps)
         old = Election.objects.filter(pk=DEMO_ELECTION_ID).first()
         if old is not None:
             User.objects.filter(voter__election=old).delete()

@@ -1,0 +1,68 @@
+"""Staff roles: Django groups with their permissions.
+
+Created by a migration, and again by ``load_demo`` (which must work on a database
+that was flushed); ``roles_sync`` is idempotent and takes the app registry to use.
+"""
+
+from django.contrib.auth.management import create_permissions
+
+VIEW_ALL = ("accounts", "view_all_establishments")
+
+ROLES = {
+    # Imports voters and rolls, manages scrutins, lists and pages, answers requests;
+    # scoped to their establishments (no view_all_establishments).
+    "Référent RH": [
+        *[("accounts", f"{a}_voter") for a in ("add", "change", "delete", "view")],
+        *[("elections", f"{a}_rollentry") for a in ("add", "change", "delete", "view")],
+        *[("elections", f"{a}_scrutin") for a in ("add", "change", "delete", "view")],
+        *[("elections", f"{a}_candidatelist") for a in ("add", "change", "delete", "view")],
+        *[("elections", f"{a}_candidate") for a in ("add", "change", "delete", "view")],
+        *[("elections", f"{a}_page") for a in ("add", "change", "delete", "view")],
+        ("elections", "view_voterrequest"),
+        ("elections", "change_voterrequest"),
+        ("elections", "view_election"),
+        ("elections", "view_establishment"),
+    ],
+    # Looks voters up to help them; sees assistance requests. Never edits rolls.
+    "Support électeurs": [
+        ("accounts", "view_voter"),
+        VIEW_ALL,
+        ("elections", "view_election"),
+        ("elections", "view_scrutin"),
+        ("elections", "view_establishment"),
+        ("elections", "view_voterrequest"),
+        ("elections", "change_voterrequest"),
+    ],
+    # Watches the vote and its trail; the life cycle actions come with later issues.
+    "Membre du bureau de vote": [
+        ("accounts", "view_voter"),
+        VIEW_ALL,
+        ("accounts", "view_auditentry"),
+        ("elections", "view_election"),
+        ("elections", "view_scrutin"),
+        ("elections", "view_candidatelist"),
+        ("elections", "view_candidate"),
+        ("elections", "view_rollentry"),
+        ("elections", "view_establishment"),
+        ("elections", "view_voterrequest"),
+        ("elections", "view_bureaumember"),
+    ],
+}
+
+
+def roles_sync(apps) -> None:
+    """Create the groups of ROLES and give them exactly their permissions."""
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, perms in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(
+            [
+                Permission.objects.get(content_type__app_label=app, codename=codename)
+                for app, codename in perms
+            ]
+        )

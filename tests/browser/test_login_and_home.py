@@ -1,0 +1,85 @@
+"""A demo voter logs in by the labels of the seed, in a real Chromium; axe finds nothing."""
+
+import pytest
+from django.core.management import call_command
+
+from elections.management.commands import load_demo
+
+from .conftest import axe_violations
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+MATRICULE = "D0001"
+
+
+@pytest.fixture
+def demo():
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def fill_login(page, *, password=None):
+    key = load_demo.account_services.secrets.format_security_key(load_demo.voter_security_key(MATRICULE))
+    page.get_by_label("Matricule").fill(MATRICULE)
+    page.get_by_label("Date de naissance").fill("14/03/1978")
+    page.get_by_label("Clé de sécurité").fill(key)
+    page.get_by_label("Mot de passe").fill(password or load_demo.voter_password(MATRICULE))
+
+
+def test_demo_voter_logs_in_by_the_labels_and_reaches_home(page, demo):
+    page.goto("/")
+    assert page.url.endswith("/connexion/demo-2026/")
+    fill_login(page)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/portail/")
+    assert page.get_by_role("heading", name="Bienvenue sur votre portail Élections").is_visible()
+    assert page.get_by_text("Fermeture du vote dans").first.is_visible()
+    assert page.get_by_role("button", name="Déconnexion").is_visible()
+    assert page.csp_violations == []
+
+
+def test_login_page_has_no_wcag_violation(page, demo):
+    page.goto("/connexion/demo-2026/")
+    assert axe_violations(page) == []
+
+
+def test_login_error_state_has_no_wcag_violation(page, demo):
+    page.goto("/connexion/demo-2026/")
+    fill_login(page, password="pas-le-bon")
+    page.get_by_label("Date de naissance").fill("31/02/1978")
+    page.get_by_role("button", name="Se connecter").click()
+    assert page.get_by_text("Saisissez la date de naissance au format JJ/MM/AAAA.").is_visible()
+    assert axe_violations(page) == []
+
+
+def test_home_page_has_no_wcag_violation(page, demo):
+    page.goto("/connexion/demo-2026/")
+    fill_login(page)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/portail/")
+    assert axe_violations(page) == []
+    page.goto("/portail/scrutins/")
+    assert axe_violations(page) == []
+    assert page.csp_violations == []
+
+
+def test_login_works_with_the_keyboard_alone(page, demo):
+    page.goto("/connexion/demo-2026/")
+    page.get_by_label("Matricule").focus()
+    key = load_demo.account_services.secrets.format_security_key(load_demo.voter_security_key(MATRICULE))
+    for value in (MATRICULE, "14/03/1978", key, load_demo.voter_password(MATRICULE)):
+        page.keyboard.type(value)
+        page.keyboard.press("Tab")
+    # Tab has left the password field; the next focusable element is the button.
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Se connecter"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/portail/")
+
+
+def test_login_page_works_without_javascript(chromium, live_server, demo):
+    context = chromium.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/connexion/demo-2026/")
+    fill_login(page)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/portail/")
+    context.close()
