@@ -53,6 +53,8 @@ def scoped_to_user(request, queryset, path_to_establishment: str):
 class RollEntryInline(admin.TabularInline):
     model = RollEntry
     extra = 1
+    max_num = 7  # a voter has 1 to 7 scrutins
+    validate_max = True
     autocomplete_fields = ["scrutin"]
     verbose_name = "scrutin"
     verbose_name_plural = "scrutins où l'électeur vote (1 à 7)"

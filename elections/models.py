@@ -22,6 +22,19 @@ def validate_not_blank(value: str) -> None:
         raise ValidationError("« blank » est réservé au vote blanc.")
 
 
+def _check_size(file, limit_mb: int) -> None:
+    if file.size > limit_mb * 1024 * 1024:
+        raise ValidationError(f"Le fichier dépasse {limit_mb} Mo.")
+
+
+def validate_max_1_mb(file) -> None:
+    _check_size(file, 1)
+
+
+def validate_max_10_mb(file) -> None:
+    _check_size(file, 10)
+
+
 logo_validator = FileExtensionValidator(["png", "jpg", "jpeg"], "Le logo doit être PNG ou JPEG.")
 
 
@@ -144,19 +157,22 @@ class CandidateList(models.Model):
     name = models.CharField("nom", max_length=300)
     affiliation = models.CharField("appartenance syndicale", max_length=300, blank=True)
     logo = models.ImageField(
-        "logo", upload_to=candidate_document_path, blank=True, validators=[logo_validator]
+        "logo",
+        upload_to=candidate_document_path,
+        blank=True,
+        validators=[logo_validator, validate_max_1_mb],
     )
     profession_de_foi = models.FileField(
         "profession de foi (PDF)",
         upload_to=candidate_document_path,
         blank=True,
-        validators=[pdf_validator],
+        validators=[pdf_validator, validate_max_10_mb],
     )
     candidates_pdf = models.FileField(
         "liste de candidats (PDF)",
         upload_to=candidate_document_path,
         blank=True,
-        validators=[pdf_validator],
+        validators=[pdf_validator, validate_max_10_mb],
     )
     order = models.PositiveSmallIntegerField("ordre sur le bulletin", default=0)
 

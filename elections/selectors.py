@@ -11,6 +11,7 @@ from .models import Candidate, CandidateList, Election, RollEntry
 @dataclass(frozen=True)
 class Countdown:
     label: str
+    target: dt.datetime
     days: int
     hours: int
     minutes: int
@@ -28,7 +29,7 @@ def election_countdown(election: Election, now: dt.datetime | None = None) -> Co
     minutes_left = int((target - now).total_seconds() // 60)
     days, rest = divmod(minutes_left, 24 * 60)
     hours, minutes = divmod(rest, 60)
-    return Countdown(label=label, days=days, hours=hours, minutes=minutes)
+    return Countdown(label=label, target=target, days=days, hours=hours, minutes=minutes)
 
 
 def voter_scrutins_with_lists(voter):

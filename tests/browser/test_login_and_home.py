@@ -83,3 +83,27 @@ def test_login_page_works_without_javascript(chromium, live_server, demo):
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url("**/portail/")
     context.close()
+
+
+def test_countdown_is_refreshed_by_javascript(page, demo):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from elections.models import Election
+
+    start = timezone.now()
+    page.clock.install(time=start)
+    page.goto("/connexion/demo-2026/")
+    fill_login(page)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/portail/")
+    page.clock.fast_forward(3 * 3600 * 1000 + 5 * 60 * 1000)  # 3 h 05 later, in the browser
+    closes = Election.objects.get(slug="demo-2026").closes
+    left = int((closes - (start + dt.timedelta(hours=3, minutes=5))).total_seconds() // 60)
+    # The browser clock moved a few ms since install; allow one minute of rounding.
+    shown = page.evaluate(
+        "['days','hours','minutes'].map(n => +document.querySelector(`[data-countdown=\"${n}\"]`).textContent)"
+    )
+    shown_minutes = shown[0] * 1440 + shown[1] * 60 + shown[2]
+    assert left - 1 <= shown_minutes <= left
