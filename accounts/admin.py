@@ -8,8 +8,8 @@ from django.urls import path
 from elections.models import Establishment, RollEntry
 
 from . import services
-from .audit import audit_verify
-from .audit_admin import AuditedModelAdmin
+from .audit import audit_record, audit_verify
+from .audit_admin import AuditedModelAdmin, client_address
 from .models import AuditEntry, User, Voter
 
 
@@ -40,6 +40,20 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(voter__isnull=True)
+
+    def user_change_password(self, request, id, form_url=""):
+        """Django's password form, with the change recorded in the audit trail."""
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                user = self.get_object(request, id)
+                audit_record(
+                    actor=request.user,
+                    action="user.password_change",
+                    instance=user,
+                    address=client_address(request),
+                )
+        return response
 
 
 def scoped_to_user(request, queryset, path_to_establishment: str):

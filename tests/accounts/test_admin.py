@@ -202,3 +202,19 @@ def test_one_president_in_office_per_election(election):
     BureauMember.objects.create(election=election, user=StaffFactory(), role="president")
     with pytest.raises(IntegrityError), transaction.atomic():
         BureauMember.objects.create(election=election, user=StaffFactory(), role="president")
+
+
+def test_staff_password_change_in_the_admin_is_audited(admin_client, admin_user):
+    staff = StaffFactory()
+    response = admin_client.post(
+        f"/gestion/accounts/user/{staff.pk}/password/",
+        {
+            "password1": "Un-nouveau-mot-de-passe-2026",
+            "password2": "Un-nouveau-mot-de-passe-2026",
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="user.password_change", object_id=str(staff.pk))
+    assert entry.actor == admin_user
+    assert "Un-nouveau" not in str(entry.old_values) + str(entry.new_values)

@@ -107,3 +107,39 @@ def test_countdown_is_refreshed_by_javascript(page, demo):
     )
     shown_minutes = shown[0] * 1440 + shown[1] * 60 + shown[2]
     assert left - 1 <= shown_minutes <= left
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/portail/compte/",
+        "/portail/je-vote/",
+        "/portail/assistance/",
+        "/portail/reclamation/",
+        "/pages/faq/",
+        "/pages/accessibilite/",
+        "/aide/cle-de-securite-perdue/",
+        "/aide/mot-de-passe-perdu/",
+    ],
+)
+def test_other_portal_pages_have_no_wcag_violation(page, demo, path):
+    page.goto("/connexion/demo-2026/")
+    fill_login(page)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/portail/")
+    page.goto(path)
+    assert page.locator("h1").count() == 1
+    assert axe_violations(page) == []
+
+
+def test_roll_page_has_no_wcag_violation(page, demo):
+    from elections.models import Scrutin
+
+    scrutin = Scrutin.objects.get(code="csa-ministeriel")
+    page.goto("/connexion/demo-2026/")
+    fill_login(page)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/portail/")
+    page.goto(f"/portail/scrutins/{scrutin.pk}/liste-electorale/")
+    assert page.get_by_role("table").count() == 1
+    assert axe_violations(page) == []
