@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed-$(shell cat requirements/dev.txt pyproject.toml | sha256sum | cut -c1-16)
 
-.PHONY: demo test install lint migrations-check compilemessages clean serve
+.PHONY: demo test install lint migrations-check lock clean
 
 $(STAMP): requirements/dev.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,14 +30,15 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 migrations-check: install
 	DJANGO_SETTINGS_MODULE=voting_portal.settings.test $(MANAGE) makemigrations --check --dry-run
 
-# The lock files, regenerated from pyproject.toml (needs uv: pip install uv).
+# The lock files, regenerated from pyproject.toml (needs uv in the venv: .venv/bin/pip install uv).
 lock:
-	uv pip compile -q pyproject.toml --python-version 3.11 --generate-hashes -o requirements/base.txt
-	uv pip compile -q pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements/dev.txt
+	$(VENV)/bin/uv pip compile -q pyproject.toml --python-version 3.11 --generate-hashes -o requirements/base.txt
+	$(VENV)/bin/uv pip compile -q pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements/dev.txt
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 .pytest_cache .ruff_cache

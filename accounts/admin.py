@@ -33,7 +33,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     list_display = ["username", "last_name", "first_name", "email", "is_staff", "is_active"]
     list_filter = [StaffOnlyFilter, "is_staff", "is_superuser", "is_active", "groups"]
     fieldsets = [
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         ("Périmètre du référent RH", {"fields": ["establishments"]}),
     ]
     filter_horizontal = ["groups", "user_permissions", "establishments"]
@@ -109,11 +109,6 @@ class VoterAdminForm(forms.ModelForm):
             "has_agent_card",
         ]
 
-    def __init__(self, *args, establishments=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if establishments is not None and "establishment" in self.fields:
-            self.fields["establishment"].queryset = establishments
-
 
 @admin.register(Voter)
 class VoterAdmin(AuditedModelAdmin):
@@ -150,15 +145,10 @@ class VoterAdmin(AuditedModelAdmin):
     def get_queryset(self, request):
         return scoped_to_user(request, super().get_queryset(request), "establishment")
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form_class = super().get_form(request, obj, change, **kwargs)
-        establishments = scoped_to_user(request, Establishment.objects.all(), "pk")
-
-        class ScopedForm(form_class):
-            def __init__(self, *args, **kw):
-                super().__init__(*args, establishments=establishments, **kw)
-
-        return ScopedForm
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "establishment":
+            kwargs["queryset"] = scoped_to_user(request, Establishment.objects.all(), "pk")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         recovery = {k: form.cleaned_data.get(k, "") for k in ("card_serial", "iban", "numen", "nir")}

@@ -21,7 +21,7 @@ class User(AbstractUser):
         help_text="Pour un référent RH : les établissements dont il gère les électeurs.",
     )
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         verbose_name = "utilisateur"
         verbose_name_plural = "utilisateurs"
 

@@ -58,7 +58,7 @@ def encrypt_security_key(key: str) -> bytes:
     return _fernet().encrypt(normalise(key).encode())
 
 
-def decrypt_security_key(token: bytes) -> str | None:
+def decrypt_security_key(token: bytes | memoryview) -> str | None:
     """The stored key, or None if the token does not decrypt (wrong or rotated key)."""
     fernet = _fernet()  # a misconfigured key raises here, loudly
     try:
@@ -67,7 +67,7 @@ def decrypt_security_key(token: bytes) -> str | None:
         return None
 
 
-def security_key_matches(typed: str, token: bytes | None) -> bool:
+def security_key_matches(typed: str, token: bytes | memoryview | None) -> bool:
     """Decrypt and compare in constant time. A missing token still costs one decryption."""
     stored = decrypt_security_key(token) if token else None
     if stored is None:

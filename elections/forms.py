@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 
 from voting_portal.forms import DsfrFormMixin
@@ -13,7 +15,7 @@ class VoterRequestForm(DsfrFormMixin, forms.ModelForm):
 
     def __init__(self, *args, scrutins, require_scrutin: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["scrutin"]
+        field = cast(forms.ModelChoiceField, self.fields["scrutin"])
         field.queryset = scrutins
         field.required = require_scrutin
         field.empty_label = "— Choisir un scrutin —" if require_scrutin else "— Aucun en particulier —"

@@ -1,3 +1,4 @@
+from django import forms
 from django.forms.renderers import TemplatesSetting
 
 
@@ -10,6 +11,8 @@ class DsfrFormRenderer(TemplatesSetting):
 
 class DsfrFormMixin:
     """Give each widget the DSFR class it needs (fr-input, fr-select)."""
+
+    fields: dict[str, forms.Field]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
