@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from elections.access import voter_required
 from elections.models import Election
@@ -19,6 +19,7 @@ GENERIC_LOGIN_ERROR = (
 
 
 @never_cache
+@require_http_methods(["GET", "POST"])
 def login_view(request, slug: str):
     election = get_object_or_404(Election, slug=slug)
     if request.user.is_authenticated and request.user.is_voter:
@@ -87,14 +88,17 @@ def logout_view(request):
     return redirect("elections:index")
 
 
+@require_safe
 def lost_key_view(request):
     return render(request, "accounts/lost_key.html")
 
 
+@require_safe
 def lost_password_view(request):
     return render(request, "accounts/lost_password.html")
 
 
+@require_http_methods(["GET", "POST"])
 @voter_required
 def account_view(request):
     voter = request.voter
@@ -114,6 +118,7 @@ def account_view(request):
     return render(request, "accounts/account.html", {"form": form})
 
 
+@require_safe
 @login_required
 def confirm_email_view(request, token: str):
     if not request.user.is_voter:

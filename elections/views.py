@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
 
 from . import selectors, services
 from .access import list_for_voter, scrutin_for_voter, scrutins_for_voter, voter_required
@@ -12,6 +13,7 @@ from .forms import RollSearchForm, VoterRequestForm
 from .models import Page, VoterRequest
 
 
+@require_safe
 def index(request):
     """The entry page: the elections open for login (straight to the login if only one)."""
     if request.user.is_authenticated and request.user.is_voter:
@@ -25,6 +27,7 @@ def index(request):
     return render(request, "elections/index.html", {"elections": elections})
 
 
+@require_safe
 @never_cache
 @voter_required
 def home(request):
@@ -43,6 +46,7 @@ def home(request):
     return render(request, "elections/home.html", context)
 
 
+@require_safe
 def page(request, slug: str):
     """An editable page: the public ones for anybody, the others for logged-in voters."""
     the_page = get_object_or_404(Page, slug=slug)
@@ -54,12 +58,14 @@ def page(request, slug: str):
     return render(request, "elections/page.html", {"page": the_page, "paragraphs": paragraphs})
 
 
+@require_safe
 @voter_required
 def my_scrutins(request):
     scrutins = selectors.voter_scrutins_with_lists(request.voter)
     return render(request, "elections/scrutins.html", {"scrutins": scrutins})
 
 
+@require_safe
 @voter_required
 def scrutin_roll(request, scrutin_id: int):
     scrutin = scrutin_for_voter(request.voter, scrutin_id)
@@ -74,6 +80,7 @@ def scrutin_roll(request, scrutin_id: int):
     )
 
 
+@require_safe
 @voter_required
 def list_document(request, list_id: int, kind: str):
     """A candidate list's logo or PDF, for voters of its scrutin."""
@@ -121,6 +128,7 @@ def _voter_request(request, *, kind: str, template: str, require_scrutin: bool):
     return render(request, template, {"form": form})
 
 
+@require_http_methods(["GET", "POST"])
 @voter_required
 def assistance(request):
     return _voter_request(
@@ -131,6 +139,7 @@ def assistance(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @voter_required
 def reclamation(request):
     return _voter_request(
@@ -141,6 +150,7 @@ def reclamation(request):
     )
 
 
+@require_safe
 @voter_required
 def vote_entry(request):
     """« Je vote »: the scrutins I may vote in (the voting steps come with the ballot box)."""

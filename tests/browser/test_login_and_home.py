@@ -143,3 +143,17 @@ def test_roll_page_has_no_wcag_violation(page, demo):
     page.goto(f"/portail/scrutins/{scrutin.pk}/liste-electorale/")
     assert page.get_by_role("table").count() == 1
     assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_deconnexion_is_visible_and_works_on_phone_and_desktop(page, demo, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto("/connexion/demo-2026/")
+    fill_login(page)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/portail/")
+    visible = [b for b in page.get_by_role("button", name="Déconnexion").all() if b.is_visible()]
+    assert len(visible) == 1
+    visible[0].click()
+    page.wait_for_url("**/connexion/demo-2026/")
+    assert page.get_by_text("Vous êtes déconnecté").is_visible()
