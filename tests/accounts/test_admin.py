@@ -218,3 +218,24 @@ def test_staff_password_change_in_the_admin_is_audited(admin_client, admin_user)
     entry = AuditEntry.objects.get(action="user.password_change", object_id=str(staff.pk))
     assert entry.actor == admin_user
     assert "Un-nouveau" not in str(entry.old_values) + str(entry.new_values)
+
+
+def test_staff_login_is_throttled_too(client, db):
+    staff = StaffFactory(username="gestionnaire")
+    for _ in range(4):
+        response = client.post(
+            "/gestion/login/", {"username": "gestionnaire", "password": "faux"}, REMOTE_ADDR="203.0.113.4"
+        )
+        assert response.status_code == 200
+    locked = client.post(
+        "/gestion/login/", {"username": "gestionnaire", "password": "faux"}, REMOTE_ADDR="203.0.113.4"
+    )
+    assert locked.status_code == 429
+    right = client.post(
+        "/gestion/login/",
+        {"username": "gestionnaire", "password": "staff-password-123"},
+        REMOTE_ADDR="203.0.113.4",
+    )
+    assert right.status_code == 429
+    assert "_auth_user_id" not in client.session
+    assert staff.is_staff
