@@ -4,13 +4,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import login
+from django.contrib.auth import authenticate, login
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 
-from . import secrets
+from . import secrets, throttle
 from .audit import audit_record, diff, snapshot
 from .models import User, Voter, new_voter_username
 
@@ -129,6 +129,48 @@ def voter_create(
         address=address,
     )
     return voter, issued
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    logged_in: bool = False
+    wait_seconds: int = 0  # > 0: refused by the throttle, nothing was checked
+
+
+def voter_login_attempt(
+    request,
+    *,
+    election,
+    matricule: str,
+    birth_date: dt.date,
+    security_key: str,
+    password: str,
+) -> LoginOutcome:
+    """One login attempt: throttles first, then the backends, then the session.
+
+    django-axes (through ``authenticate``) counts and locks (account, address) pairs
+    and sets ``request.axes_locked_out``, which its middleware turns into the lockout
+    page; our own counters add the account-wide delay and the per-address ceiling.
+    """
+    account = throttle.account_key(election.pk, matricule)
+    address = throttle.client_address(request) or "inconnue"
+    refusal = throttle.check(account=account, address=address)
+    if refusal is not None:
+        return LoginOutcome(wait_seconds=refusal.wait_seconds)
+    user = authenticate(
+        request,
+        election=election,
+        matricule=matricule,
+        birth_date=birth_date,
+        security_key=security_key,
+        password=password,
+    )
+    if user is None:
+        throttle.record_failure(account=account, address=address)
+        return LoginOutcome()
+    throttle.record_success(account=account)
+    voter_login(request, user=user)
+    return LoginOutcome(logged_in=True)
 
 
 def voter_login(request, *, user: User) -> None:

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.contrib.auth import authenticate, logout
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from elections.access import voter_required
 from elections.models import Election
 
-from . import services, throttle
+from . import services
 from .forms import EmailChangeForm, VoterLoginForm
 
 GENERIC_LOGIN_ERROR = (
@@ -28,31 +28,24 @@ def login_view(request, slug: str):
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        account = throttle.account_key(election.pk, data["matricule"])
-        address = throttle.client_address(request) or "inconnue"
-        refusal = throttle.check(account=account, address=address)
-        if refusal is not None:
-            minutes = max(1, round(refusal.wait_seconds / 60))
+        outcome = services.voter_login_attempt(
+            request,
+            election=election,
+            matricule=data["matricule"],
+            birth_date=data["birth_date"],
+            security_key=data["security_key"],
+            password=data["password"],
+        )
+        if outcome.logged_in:
+            return redirect(_next_url(request) or "elections:home")
+        if outcome.wait_seconds:
             form.add_error(
                 None,
                 "Trop de tentatives de connexion ont échoué. Pour votre sécurité, "
-                f"patientez {_duration(refusal.wait_seconds, minutes)} avant de réessayer.",
+                f"patientez {_duration(outcome.wait_seconds)} avant de réessayer.",
             )
             status = 429
         else:
-            user = authenticate(
-                request,
-                election=election,
-                matricule=data["matricule"],
-                birth_date=data["birth_date"],
-                security_key=data["security_key"],
-                password=data["password"],
-            )
-            if user is not None:
-                throttle.record_success(account=account)
-                services.voter_login(request, user=user)
-                return redirect(_next_url(request) or "elections:home")
-            throttle.record_failure(account=account, address=address)
             form.add_error(None, GENERIC_LOGIN_ERROR)
             status = 400
     elif request.method == "POST":
@@ -70,10 +63,10 @@ def _next_url(request) -> str | None:
     return None
 
 
-def _duration(seconds: int, minutes: int) -> str:
+def _duration(seconds: int) -> str:
     if seconds < 90:
         return f"{seconds} seconde{'s' if seconds > 1 else ''}"
-    return f"{minutes} minutes"
+    return f"{max(1, round(seconds / 60))} minutes"
 
 
 def locked_out(request, response=None, credentials=None):
