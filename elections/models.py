@@ -35,6 +35,16 @@ def validate_max_10_mb(file) -> None:
     _check_size(file, 10)
 
 
+def validate_pdf_header(file) -> None:
+    """The file starts like a PDF: a renamed HTML or executable is refused."""
+    position = file.tell() if hasattr(file, "tell") else 0
+    file.seek(0)
+    head = file.read(5)
+    file.seek(position)
+    if head != b"%PDF-":
+        raise ValidationError("Ce fichier n'est pas un PDF valide.")
+
+
 logo_validator = FileExtensionValidator(["png", "jpg", "jpeg"], "Le logo doit être PNG ou JPEG.")
 
 
@@ -166,13 +176,13 @@ class CandidateList(models.Model):
         "profession de foi (PDF)",
         upload_to=candidate_document_path,
         blank=True,
-        validators=[pdf_validator, validate_max_10_mb],
+        validators=[pdf_validator, validate_max_10_mb, validate_pdf_header],
     )
     candidates_pdf = models.FileField(
         "liste de candidats (PDF)",
         upload_to=candidate_document_path,
         blank=True,
-        validators=[pdf_validator, validate_max_10_mb],
+        validators=[pdf_validator, validate_max_10_mb, validate_pdf_header],
     )
     order = models.PositiveSmallIntegerField("ordre sur le bulletin", default=0)
 

@@ -13,4 +13,5 @@ urlpatterns = [
     path("portail/reclamation/", views.reclamation, name="reclamation"),
     path("portail/je-vote/", views.vote_entry, name="vote"),
     path("pages/<slug:slug>/", views.page, name="page"),
+    path("media/<path:path>", views.staff_media, name="staff_media"),
 ]

@@ -1,8 +1,12 @@
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils._os import safe_join
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -159,6 +163,17 @@ def vote_entry(request):
         "elections/vote_entry.html",
         {"scrutins": scrutins_for_voter(request.voter), "election": request.voter.election},
     )
+
+
+@require_safe
+@staff_member_required
+def staff_media(request, path: str):
+    """Uploaded documents for staff (the admin links to them); voters use list_document."""
+    try:
+        full_path = safe_join(settings.MEDIA_ROOT, path)
+        return FileResponse(open(full_path, "rb"))  # noqa: SIM115 (closed by the response)
+    except (FileNotFoundError, IsADirectoryError, SuspiciousFileOperation) as exc:
+        raise Http404 from exc
 
 
 def csrf_failure(request, reason=""):

@@ -135,3 +135,35 @@ def test_unknown_urls_are_french_404(client, db):
     response = client.get("/nexiste/pas/")
     assert response.status_code == 404
     assert "Page introuvable" in response.content.decode()
+
+
+def test_uploaded_documents_are_served_to_staff_only(client, voter_client, scrutins, admin_client):
+    mine = CandidateListFactory(scrutin=scrutins[0])
+    mine.profession_de_foi.save("pdf.pdf", ContentFile(b"%PDF-1.4 test"))
+    url = mine.profession_de_foi.url
+    assert url.startswith("/media/")
+    assert admin_client.get(url).status_code == 200
+    assert voter_client.get(url).status_code == 302  # to the admin login
+    assert client.get(url).status_code == 302
+    assert admin_client.get("/media/../../etc/passwd").status_code == 404
+    assert admin_client.get("/media/listes/nexiste-pas.pdf").status_code == 404
+
+
+def test_a_renamed_file_is_not_accepted_as_pdf(admin_client, scrutins):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = admin_client.post(
+        "/gestion/elections/candidatelist/add/",
+        {
+            "scrutin": scrutins[0].pk,
+            "code": "liste-x",
+            "name": "Liste X",
+            "order": 1,
+            "profession_de_foi": SimpleUploadedFile("pf.pdf", b"<html>pas un pdf</html>"),
+            "candidates-TOTAL_FORMS": "0",
+            "candidates-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "Ce fichier n&#x27;est pas un PDF valide." in response.content.decode()
+    assert not CandidateList.objects.filter(code="liste-x").exists()
