@@ -157,3 +157,11 @@ def test_deconnexion_is_visible_and_works_on_phone_and_desktop(page, demo, width
     visible[0].click()
     page.wait_for_url("**/connexion/demo-2026/")
     assert page.get_by_text("Vous êtes déconnecté").is_visible()
+
+
+def test_login_fields_have_exactly_the_seed_labels(page, demo):
+    page.goto("/connexion/demo-2026/")
+    for label in ("Matricule", "Date de naissance", "Clé de sécurité", "Mot de passe"):
+        field = page.get_by_label(label, exact=True)
+        assert field.count() == 1
+        assert field.evaluate("el => el.labels[0].textContent.trim()") == label
