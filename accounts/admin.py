@@ -172,6 +172,21 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ["actor_label", "object_label", "object_id", "action"]
     date_hierarchy = "time"
     list_per_page = 100
+    # actor_label, not the actor foreign key: a deleted user's rows stay readable.
+    fields = [
+        "id",
+        "time",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_id",
+        "object_label",
+        "old_values",
+        "new_values",
+        "address",
+        "prev_hash",
+        "hash",
+    ]
 
     def has_add_permission(self, request):
         return False

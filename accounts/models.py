@@ -112,9 +112,11 @@ class AuditEntry(models.Model):
     # Assigned under the chain lock as previous id + 1, so a gap is a removed row.
     id = models.BigIntegerField(primary_key=True)
     time = models.DateTimeField("date et heure")
+    # DO_NOTHING without a database constraint: deleting a user must never rewrite
+    # the rows they wrote (actor_label keeps who it was).
     actor = models.ForeignKey(
         User,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
         null=True,
         blank=True,
         related_name="+",

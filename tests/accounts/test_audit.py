@@ -133,3 +133,25 @@ def test_verify_page_reports_the_first_altered_row(admin_client, tamper):
     tamper.execute("UPDATE accounts_auditentry SET action = 'x' WHERE id = %s", [target])
     html = admin_client.get("/gestion/accounts/auditentry/verifier/").content.decode()
     assert f"rompue à l&#x27;entrée n° {target}" in html or f"rompue à l'entrée n° {target}" in html
+
+
+def test_deleting_a_user_leaves_their_audit_rows_untouched(admin_client):
+    from tests.factories import StaffFactory
+
+    staff = StaffFactory()
+    audit_record(actor=staff, action="test.event", instance=ElectionFactory())
+    staff_pk = staff.pk
+    staff.delete()
+    entry = AuditEntry.objects.get(action="test.event")
+    assert entry.actor_id == staff_pk and entry.actor_label == staff.username
+    assert audit_verify().ok
+    page = admin_client.get(f"/gestion/accounts/auditentry/{entry.pk}/change/")
+    assert page.status_code == 200 and staff.username in page.content.decode()
+
+
+def test_deleting_a_voter_who_wrote_audit_rows_keeps_the_chain(admin_client):
+    voter = make_voter(election=ElectionFactory(), matricule="DEL1")
+    audit_record(actor=voter.user, action="test.voter_event", instance=voter)
+    response = admin_client.post(f"/gestion/accounts/voter/{voter.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert audit_verify().ok
