@@ -53,13 +53,25 @@ def _json_value(field: models.Field, value: Any) -> Any:
     return str(value)
 
 
+def secret_mark(raw: Any) -> str:
+    """A secret as « [secret:…] »: shows that it changed, never what it is.
+
+    The fingerprint is a truncated SHA-256 of the stored form (an HMAC digest, a
+    Fernet token or a password hash), which reveals nothing of the value itself.
+    """
+    if not raw:
+        return ""
+    data = bytes(raw) if isinstance(raw, bytes | memoryview) else str(raw).encode()
+    return f"{SECRET_MARK[:-1]}:{hashlib.sha256(data).hexdigest()[:12]}]"
+
+
 def snapshot(instance: models.Model, *, secret_fields: tuple[str, ...] = ()) -> dict[str, Any]:
     """The instance's concrete and many-to-many values as JSON; secrets only as a mark."""
     values: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
         raw = getattr(instance, field.attname)
         if field.name in secret_fields or field.name == "password":
-            values[field.name] = SECRET_MARK if raw else ""
+            values[field.name] = secret_mark(raw)
         else:
             values[field.name] = _json_value(field, raw)
     if instance.pk is not None:

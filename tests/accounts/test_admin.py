@@ -115,7 +115,7 @@ def test_rh_referent_creates_a_voter_with_roll_and_it_is_audited(client, electio
     assert RollEntry.objects.filter(voter=voter, scrutin=scrutin).exists()
     created = AuditEntry.objects.get(action="voter.create", object_id=str(voter.pk))
     assert created.actor == user and created.new_values["matricule"] == "NEW01"
-    assert created.new_values["iban_tail_digest"] == "[secret]"
+    assert created.new_values["iban_tail_digest"].startswith("[secret:")
     assert AuditEntry.objects.filter(action="rollentry.create").exists()
 
 
@@ -239,3 +239,31 @@ def test_staff_login_is_throttled_too(client, db):
     assert right.status_code == 429
     assert "_auth_user_id" not in client.session
     assert staff.is_staff
+
+
+def test_changing_a_recovery_secret_is_audited_without_its_value(admin_client, voter):
+    voter.iban_tail_digest = "0" * 64
+    voter.save(update_fields=["iban_tail_digest"])
+    response = admin_client.post(
+        f"/gestion/accounts/voter/{voter.pk}/change/",
+        {
+            "election": voter.election.pk,
+            "matricule": voter.matricule,
+            "last_name": voter.last_name,
+            "first_name": voter.first_name,
+            "birth_date": voter.birth_date.strftime("%d/%m/%Y"),
+            "establishment": voter.establishment.pk,
+            "affectation": voter.affectation,
+            "has_agent_card": "on",
+            "iban": "FR76 9999 0000 B123 45",
+            "roll_entries-TOTAL_FORMS": "0",
+            "roll_entries-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="voter.update", object_id=str(voter.pk))
+    assert set(entry.new_values) == {"iban_tail_digest"}
+    assert entry.old_values["iban_tail_digest"] != entry.new_values["iban_tail_digest"]
+    voter.refresh_from_db()
+    assert voter.iban_tail_digest not in str(entry.new_values) + str(entry.old_values)
+    assert "B12345" not in str(entry.new_values)
