@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 
+ACTIVITY_RESOLUTION = 60  # seconds
+
 
 class IdleTimeoutMiddleware:
     """Log out a session left idle longer than SESSION_IDLE_TIMEOUT seconds."""
@@ -21,6 +23,7 @@ class IdleTimeoutMiddleware:
                     request,
                     "Votre session a expiré après une période d'inactivité. Veuillez vous reconnecter.",
                 )
-            else:
+            elif last is None or now - last >= ACTIVITY_RESOLUTION:
+                # At most one session write a minute, not one per request.
                 request.session["last_activity"] = now
         return self.get_response(request)

@@ -322,3 +322,13 @@ def test_client_address_trusts_only_the_configured_proxies(rf, settings, count, 
     settings.TRUSTED_PROXY_COUNT = count
     request = rf.post("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
     assert client_address(request) == expected
+
+
+def test_activity_within_the_timeout_keeps_the_session(voter_client, settings):
+    voter_client.get("/portail/")
+    session = voter_client.session
+    session["last_activity"] -= settings.SESSION_IDLE_TIMEOUT - 30
+    session.save()
+    assert voter_client.get("/portail/").status_code == 200
+    # That request refreshed the activity time: the session lives on.
+    assert voter_client.session["last_activity"] > session["last_activity"]
