@@ -46,6 +46,7 @@ ROLES = {
         ("elections", "view_establishment"),
         ("elections", "view_voterrequest"),
         ("elections", "view_bureaumember"),
+        ("ballots", "view_emargement"),
     ],
 }
 
@@ -60,9 +61,24 @@ def roles_sync(apps) -> None:
     Permission = apps.get_model("auth", "Permission")
     for name, perms in ROLES.items():
         group, _ = Group.objects.get_or_create(name=name)
+        # A migration that runs before a later app's models exist syncs what it can;
+        # that app's own migration syncs again (e.g. ballots 0002). Outside migrations
+        # every permission must exist.
         group.permissions.set(
             [
                 Permission.objects.get(content_type__app_label=app, codename=codename)
                 for app, codename in perms
+                if not _model_missing(apps, app, codename)
             ]
         )
+
+
+def _model_missing(apps, app_label: str, codename: str) -> bool:
+    model_name = codename.split("_", 1)[1]
+    if model_name == "all_establishments":
+        return False
+    try:
+        apps.get_model(app_label, model_name)
+    except LookupError:
+        return True
+    return False

@@ -47,7 +47,9 @@ class ElectionAdmin(AuditedModelAdmin):
     list_filter = ["state"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["id"]
+    # The state changes through the life cycle services only (opening checks the key
+    # and freezes the scrutins' parameters); the admin shows it.
+    readonly_fields = ["id", "state"]
     inlines = [ScrutinInline, BureauMemberInline]
     fieldsets = [
         (None, {"fields": ["id", "name", "slug", "state"]}),

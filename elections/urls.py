@@ -11,7 +11,6 @@ urlpatterns = [
     path("portail/listes/<int:list_id>/<slug:kind>/", views.list_document, name="list_document"),
     path("portail/assistance/", views.assistance, name="assistance"),
     path("portail/reclamation/", views.reclamation, name="reclamation"),
-    path("portail/je-vote/", views.vote_entry, name="vote"),
     path("pages/<slug:slug>/", views.page, name="page"),
     path("media/<path:path>", views.staff_media, name="staff_media"),
 ]

@@ -155,17 +155,6 @@ def reclamation(request):
 
 
 @require_safe
-@voter_required
-def vote_entry(request):
-    """« Je vote »: the scrutins I may vote in (the voting steps come with the ballot box)."""
-    return render(
-        request,
-        "elections/vote_entry.html",
-        {"scrutins": scrutins_for_voter(request.voter), "election": request.voter.election},
-    )
-
-
-@require_safe
 @staff_member_required
 def staff_media(request, path: str):
     """Uploaded documents for staff (the admin links to them); voters use list_document."""

@@ -15,13 +15,14 @@ def production_env(**overrides):
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_", "SECRET_", "FERNET_", "RECOVERY_"))
+        if not k.startswith(("DJANGO_", "DATABASE_", "SECRET_", "FERNET_", "RECOVERY_", "RECEIPT_", "ISOLOIR_"))
     }
     env.update(
         DJANGO_SETTINGS_MODULE="voting_portal.settings.production",
         SECRET_KEY=base64.b64encode(os.urandom(48)).decode(),
         FERNET_KEYS=base64.urlsafe_b64encode(os.urandom(32)).decode(),
         RECOVERY_HMAC_KEY=base64.b64encode(os.urandom(32)).decode(),
+        RECEIPT_SIGNING_KEY=os.urandom(32).hex(),
         ALLOWED_HOSTS="vote.example.gouv.fr",
         DATABASE_URL="postgres://isoloir@127.0.0.1:5432/isoloir",
         CACHE_URL="redis://127.0.0.1:6379/0",
@@ -42,7 +43,7 @@ def test_check_deploy_is_clean_with_production_settings():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "FERNET_KEYS", "RECOVERY_HMAC_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "FERNET_KEYS", "RECOVERY_HMAC_KEY", "RECEIPT_SIGNING_KEY", "ALLOWED_HOSTS"])
 def test_production_refuses_to_start_without_a_secret(missing):
     result = manage("check", env=production_env(**{missing: None}))
     assert result.returncode != 0

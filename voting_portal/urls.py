@@ -15,4 +15,5 @@ urlpatterns = [
     path("captcha/", include("captcha.urls")),
     path("", include("accounts.urls")),
     path("", include("elections.urls")),
+    path("", include("ballots.urls")),
 ]

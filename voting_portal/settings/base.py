@@ -182,6 +182,19 @@ LOGIN_ACCOUNT_DELAY_AFTER = env.int("LOGIN_ACCOUNT_DELAY_AFTER", default=10)
 LOGIN_ACCOUNT_DELAY_MAX_SECONDS = env.int("LOGIN_ACCOUNT_DELAY_MAX_SECONDS", default=60)
 LOGIN_ADDRESS_FAILURES_PER_HOUR = env.int("LOGIN_ADDRESS_FAILURES_PER_HOUR", default=1000)
 
+# Voting (ballots/). The server's Ed25519 key that signs the preuves de dépôt: 32 bytes
+# in hex (generate one with `python -c "import os; print(os.urandom(32).hex())"`).
+RECEIPT_SIGNING_KEY = env.str("RECEIPT_SIGNING_KEY")
+# A preuve de dépôt is downloadable from the accusé de réception for this long only.
+DEPOSIT_PROOF_MAX_AGE_SECONDS = 15 * 60
+# R. 211-563: a voter logged in before the closing time may finish within 30 minutes.
+VOTE_CLOSING_GRACE_MINUTES = env.int("VOTE_CLOSING_GRACE_MINUTES", default=30)
+# An election key simulated on the server (demo, tests) has been seen by whoever made
+# it; only an election keyed by its key holders may open where this is False.
+ISOLOIR_SIMULATED_KEYS_ALLOWED = env.bool("ISOLOIR_SIMULATED_KEYS_ALLOWED", default=False)
+# Where load_demo keeps the demo election's key secrets (never in the database).
+DEMO_KEYS_DIR = env.path("DEMO_KEYS_DIR", default=BASE_DIR / "var" / "demo-keys")
+
 CAPTCHA_LENGTH = 5
 CAPTCHA_IMAGE_SIZE = (160, 50)
 CAPTCHA_FONT_SIZE = 32

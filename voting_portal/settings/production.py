@@ -9,6 +9,8 @@ from .base import *  # noqa: F403
 from .base import DATABASES, env
 
 DEBUG = False
+# Only an election keyed by its key holders opens in production (DESIGN.md §5).
+ISOLOIR_SIMULATED_KEYS_ALLOWED = False
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

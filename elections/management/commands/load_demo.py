@@ -1,11 +1,18 @@
 """Load the deterministic demo election: the same voters and credentials on every run.
 
 The election opens at the start of the current hour for 8 days. Running the command
-again replaces the demo election (voters, lists, documents) and resets the demo staff
-passwords; nothing else in the database is touched.
+again replaces the demo election (voters, lists, documents, votes) and resets the demo
+staff passwords; nothing else in the database is touched.
+
+Until the key holders' ceremony runs on their own devices, the election key is made
+here by ``ceremony_simulate`` (same public structure: president/secretary part and a
+2-of-3 delegates' part). Its secrets go to a file under DEMO_KEYS_DIR, never to the
+database; the key is marked "simulated", which production settings refuse to open.
 """
 
 import datetime as dt
+import json
+import os
 import random
 import shutil
 import uuid
@@ -22,7 +29,10 @@ from django.utils import timezone
 from accounts import services as account_services
 from accounts.models import User
 from accounts.roles import roles_sync
-from elections import demo
+from ballots.crypto.keys import ceremony_simulate
+from ballots.models import Ballot, BallotAlpha, ElectionKey, Emargement, ScrutinParameters
+from ballots.services import election_key_install
+from elections import demo, services
 from elections.models import (
     BureauMember,
     Candidate,
@@ -233,6 +243,12 @@ class Command(BaseCommand):
         public_pages_sync(django_apps)
         old = Election.objects.filter(pk=DEMO_ELECTION_ID).first()
         if old is not None:
+            # The vote's rows are protected against deletion everywhere else.
+            BallotAlpha.objects.filter(scrutin__election=old).delete()
+            Ballot.objects.filter(scrutin__election=old).delete()
+            Emargement.objects.filter(scrutin__election=old).delete()
+            ScrutinParameters.objects.filter(scrutin__election=old).delete()
+            ElectionKey.objects.filter(election=old).delete()
             User.objects.filter(voter__election=old).delete()
             old.delete()
         shutil.rmtree(Path(settings.MEDIA_ROOT) / "listes" / str(DEMO_ELECTION_ID), ignore_errors=True)
@@ -244,7 +260,7 @@ class Command(BaseCommand):
             slug="demo-2026",
             opens=opens,
             closes=opens + dt.timedelta(days=8),
-            state=Election.State.OPEN,
+            state=Election.State.PREPARATION,
             support_phones="N° vert 0 800 808 900 (service et appel gratuits)\n"
             "05 56 42 72 47 (tarif d'une communication nationale)",
             support_hours="Tous les jours de 9h00 à 18h00 pendant la période de vote.",
@@ -274,7 +290,26 @@ class Command(BaseCommand):
             RollEntry.objects.bulk_create(RollEntry(voter=voter, scrutin=scrutins[c]) for c in codes)
         self._load_pages()
         self._load_staff(election, establishments)
-        return election
+        self._load_key(election)
+        return services.election_open(election=election, actor=None)
+
+    def _load_key(self, election) -> None:
+        ceremony = ceremony_simulate(
+            election=str(election.pk),
+            president="president",
+            secretary="secretaire",
+            delegates=[(f"delegue{i}", i) for i in (1, 2, 3)],
+            threshold=2,
+        )
+        keys_dir = Path(settings.DEMO_KEYS_DIR)
+        keys_dir.mkdir(parents=True, exist_ok=True)
+        path = keys_dir / f"{election.pk}.json"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(ceremony.secrets, handle, indent=1, sort_keys=True)
+        election_key_install(
+            election=election, record=ceremony.record, origin=ElectionKey.Origin.SIMULATED, actor=None
+        )
 
     def _load_scrutins(self, election) -> dict[str, Scrutin]:
         rng = random.Random("isoloir-demo-candidates")
@@ -359,6 +394,7 @@ class Command(BaseCommand):
             )
         w("  … les 10 électeurs sont listés dans le README.")
         w("")
+        w(f"Urnes publiques : http://127.0.0.1:8000/urne/{election.slug}/")
         w(f"Administration : http://127.0.0.1:8000/gestion/  {ADMIN_USERNAME} / {ADMIN_PASSWORD}")
         w(
             f"  Personnel (référent, support, président, secretaire, delegue1..3) : mot de passe {STAFF_PASSWORD}"

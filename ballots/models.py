@@ -1,0 +1,112 @@
+"""Election key, frozen scrutin parameters, émargement and the ballot box.
+
+DESIGN.md §4: the émargement row (voter, scrutin, time) and the ballot-box row
+(scrutin, encrypted ballot, reference) are written in one transaction but share no key,
+no foreign key, no sequence and no timestamp. Ballot-box rows have random ids and no
+column that leads to a voter; the weeding index is the composite primary key of
+``BallotAlpha``.
+"""
+
+import uuid
+
+from django.db import models
+
+
+class ElectionKey(models.Model):
+    """The election public key and the public record of how it was made (PROTOCOL.md §Keys)."""
+
+    class Origin(models.TextChoices):
+        CEREMONY = "ceremony", "Cérémonie des détenteurs de clé"
+        SIMULATED = "simulated", "Simulée sur le serveur (démonstration et tests)"
+
+    election = models.OneToOneField(
+        "elections.Election", on_delete=models.PROTECT, related_name="key", verbose_name="élection"
+    )
+    public_key = models.CharField("clé publique Y", max_length=64)
+    record = models.JSONField("valeurs publiques de la cérémonie")
+    origin = models.CharField("origine", max_length=16, choices=Origin.choices)
+    created = models.DateTimeField("créée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "clé de l'élection"
+        verbose_name_plural = "clés des élections"
+
+    def __str__(self) -> str:
+        return f"Clé de {self.election} ({self.get_origin_display()})"
+
+
+class ScrutinParameters(models.Model):
+    """A scrutin's public parameters, frozen when the vote opens; ballots name its fingerprint."""
+
+    scrutin = models.OneToOneField(
+        "elections.Scrutin", on_delete=models.PROTECT, related_name="parameters", verbose_name="scrutin"
+    )
+    params = models.JSONField("paramètres publics")
+    fingerprint = models.CharField("empreinte", max_length=64, unique=True)
+    created = models.DateTimeField("figés le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "paramètres publics d'un scrutin"
+        verbose_name_plural = "paramètres publics des scrutins"
+
+    def __str__(self) -> str:
+        return f"{self.scrutin} — {self.fingerprint[:16]}…"
+
+
+class Emargement(models.Model):
+    """The voter has voted in this scrutin: the database decides « exactly once »."""
+
+    voter = models.ForeignKey(
+        "accounts.Voter", on_delete=models.PROTECT, related_name="emargements", verbose_name="électeur"
+    )
+    scrutin = models.ForeignKey(
+        "elections.Scrutin", on_delete=models.PROTECT, related_name="emargements", verbose_name="scrutin"
+    )
+    voted_at = models.DateTimeField("a voté le")
+
+    class Meta:
+        verbose_name = "émargement"
+        verbose_name_plural = "émargements"
+        ordering = ["scrutin", "voted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["voter", "scrutin"],
+                name="emargement_once_per_voter_and_scrutin",
+                violation_error_message="Cet électeur a déjà voté à ce scrutin.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voter} a voté — {self.scrutin}"
+
+
+class Ballot(models.Model):
+    """One encrypted ballot in a scrutin's box: random id, no voter, no time, no sequence."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    scrutin = models.ForeignKey(
+        "elections.Scrutin", on_delete=models.PROTECT, related_name="ballots", verbose_name="scrutin"
+    )
+    reference = models.CharField("référence", max_length=64, unique=True)
+    ballot = models.TextField("bulletin chiffré (JSON canonique)")
+
+    class Meta:
+        verbose_name = "bulletin"
+        verbose_name_plural = "urne"
+        ordering = ["scrutin", "reference"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class BallotAlpha(models.Model):
+    """Weeding (PROTOCOL.md §Ballot, Verification 4): an alpha appears once per scrutin."""
+
+    pk = models.CompositePrimaryKey("scrutin_id", "alpha")
+    scrutin = models.ForeignKey("elections.Scrutin", on_delete=models.PROTECT, related_name="+")
+    alpha = models.CharField(max_length=64)
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="alphas")
+
+    class Meta:
+        verbose_name = "alpha d'un bulletin"
+        verbose_name_plural = "alphas des bulletins"

@@ -1,0 +1,260 @@
+"""Casting a ballot, and what the vote needs: the election key and the frozen parameters.
+
+Nothing here writes an audit row, a log line or a cache entry that holds a voter next
+to a ballot reference (DESIGN.md §4): casting writes the émargement and the ballot, and
+nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.audit import audit_record
+from elections.models import Election, RollEntry, Scrutin
+
+from . import crypto
+from .crypto.receipt import public_key_hex, public_key_pem, sign_deposit, signing_key_from_hex
+from .models import Ballot, BallotAlpha, ElectionKey, Emargement, ScrutinParameters
+
+
+class VotingError(Exception):
+    """A refusal the voter reads: ``message`` is French."""
+
+    message = "Votre vote n'a pas pu être enregistré."
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.message)
+        if message:
+            self.message = message
+
+
+class VotingClosed(VotingError):
+    message = "Le vote n'est pas ouvert."
+
+    def __init__(self, election: Election, message: str | None = None) -> None:
+        super().__init__(message)
+        self.election = election
+
+
+class AlreadyVoted(VotingError):
+    message = "Vous avez déjà voté à ce scrutin : votre vote est définitif."
+
+    def __init__(self, emargement: Emargement) -> None:
+        super().__init__()
+        self.emargement = emargement
+
+
+class NotOnRoll(VotingError):
+    message = "Vous n'êtes pas inscrit sur la liste électorale de ce scrutin."
+
+
+class BallotRefused(VotingError):
+    message = "Le bulletin reçu n'est pas valide : il n'a pas été déposé dans l'urne."
+
+
+class OpeningRefused(VotingError):
+    message = "Le vote ne peut pas être ouvert."
+
+
+@dataclass(frozen=True)
+class CastReceipt:
+    """What the voter gets back: the accusé de réception and the preuve de dépôt."""
+
+    scrutin: Scrutin
+    voted_at: dt.datetime
+    reference: str
+    fingerprint: str
+
+    @property
+    def deposit_time(self) -> str:
+        """ISO 8601, Paris time to the second: the ``time`` of the signed statement."""
+        return timezone.localtime(self.voted_at).replace(microsecond=0).isoformat()
+
+
+# --- key and parameters ----------------------------------------------------------------
+
+
+@transaction.atomic
+def election_key_install(*, election: Election, record: dict[str, Any], origin: str, actor=None) -> ElectionKey:
+    """Store the public outcome of the key ceremony; refused once the election has one."""
+    if ElectionKey.objects.filter(election=election).exists():
+        raise OpeningRefused("L'élection a déjà une clé publique.")
+    key = ElectionKey.objects.create(
+        election=election, public_key=record["public_key"], record=record, origin=origin
+    )
+    audit_record(
+        actor=actor,
+        action="election.key.install",
+        instance=key,
+        new={"public_key": key.public_key, "origin": origin, "ceremony_hash": record.get("ceremony_hash", "")},
+    )
+    return key
+
+
+def election_key_check(election: Election) -> ElectionKey:
+    """The election's key, if it may be used to open the vote here."""
+    key = ElectionKey.objects.filter(election=election).first()
+    if key is None:
+        raise OpeningRefused("L'élection n'a pas encore de clé publique : la cérémonie des clés doit avoir lieu.")
+    if key.origin != ElectionKey.Origin.CEREMONY and not settings.ISOLOIR_SIMULATED_KEYS_ALLOWED:
+        raise OpeningRefused(
+            "La clé de cette élection n'a pas été produite par les détenteurs de clé : "
+            "elle ne peut servir qu'en démonstration."
+        )
+    return key
+
+
+def scrutin_parameters_freeze(*, election: Election, key: ElectionKey) -> list[ScrutinParameters]:
+    """Fix every scrutin's public parameters (options in ballot order, blank last)."""
+    frozen = []
+    for scrutin in election.scrutins.order_by("order", "pk").prefetch_related("lists"):
+        codes = [cl.code for cl in sorted(scrutin.lists.all(), key=lambda cl: (cl.order, cl.pk))]
+        if not codes:
+            raise OpeningRefused(f"Le scrutin « {scrutin.name} » n'a aucune liste de candidats.")
+        try:
+            params = crypto.ScrutinParameters.from_lists(
+                election=str(election.pk), scrutin=scrutin.code, list_ids=codes, public_key=key.public_key
+            )
+        except crypto.CryptoError as exc:
+            raise OpeningRefused(f"Paramètres du scrutin « {scrutin.name} » invalides : {exc}") from None
+        frozen.append(
+            ScrutinParameters.objects.create(scrutin=scrutin, params=params.as_json(), fingerprint=params.fingerprint)
+        )
+    return frozen
+
+
+def crypto_parameters(scrutin: Scrutin) -> crypto.ScrutinParameters:
+    stored = ScrutinParameters.objects.filter(scrutin=scrutin).first()
+    if stored is None:
+        raise VotingClosed(scrutin.election, "Ce scrutin n'est pas encore ouvert au vote.")
+    return crypto.ScrutinParameters.from_json(stored.params)
+
+
+# --- the voting window ------------------------------------------------------------------
+
+
+def voting_window_check(*, election: Election, voter, now: dt.datetime | None = None) -> None:
+    """The vote is open for this voter now, or raises VotingClosed.
+
+    After the closing time, R. 211-563 lets a voter who logged in before it finish
+    within ``VOTE_CLOSING_GRACE_MINUTES``.
+    """
+    now = now or timezone.now()
+    if election.state != Election.State.OPEN:
+        message = {
+            Election.State.SUSPENDED: "Le vote est suspendu par le bureau de vote. Réessayez plus tard.",
+            Election.State.CLOSED: "Le vote est clos.",
+            Election.State.COUNTED: "Le vote est clos.",
+        }.get(election.state, "Le vote n'est pas encore ouvert.")
+        raise VotingClosed(election, message)
+    if now < election.opens:
+        raise VotingClosed(election, "Le vote n'est pas encore ouvert.")
+    if now >= election.closes:
+        grace_end = election.closes + dt.timedelta(minutes=settings.VOTE_CLOSING_GRACE_MINUTES)
+        logged_in = voter.user.last_login
+        if not (now < grace_end and logged_in is not None and logged_in < election.closes):
+            raise VotingClosed(election, "Le vote est clos.")
+
+
+def voting_is_open(*, election: Election, voter, now: dt.datetime | None = None) -> bool:
+    try:
+        voting_window_check(election=election, voter=voter, now=now)
+    except VotingClosed:
+        return False
+    return True
+
+
+# --- casting ---------------------------------------------------------------------------
+
+
+def ballot_build(*, scrutin: Scrutin, choice: str) -> dict[str, Any]:
+    """Encrypt a choice on the server (tests, demo, load generator; the browser does it for voters)."""
+    params = crypto_parameters(scrutin)
+    if choice not in params.options:
+        raise BallotRefused("Ce choix ne fait pas partie du bulletin de ce scrutin.")
+    return crypto.create_ballot(params, choice)
+
+
+def ballot_cast(
+    *,
+    voter,
+    scrutin: Scrutin,
+    ballot: str | bytes | dict[str, Any],
+    expected_reference: str | None = None,
+    now: dt.datetime | None = None,
+) -> CastReceipt:
+    """Verify a ballot, then record the émargement and the ballot in one transaction.
+
+    ``expected_reference``, when given, is the reference the browser computed; the
+    server recomputes it and refuses a mismatch. Raises NotOnRoll, VotingClosed,
+    AlreadyVoted or BallotRefused; on any of them
+    nothing is written. Two concurrent calls for one voter and scrutin give one
+    ballot: the émargement's unique constraint decides, and the loser's transaction
+    (ballot included) rolls back.
+    """
+    if scrutin.election_id != voter.election_id or not RollEntry.objects.filter(voter=voter, scrutin=scrutin).exists():
+        raise NotOnRoll()
+    voting_window_check(election=scrutin.election, voter=voter, now=now)
+    existing = Emargement.objects.filter(voter=voter, scrutin=scrutin).first()
+    if existing is not None:
+        raise AlreadyVoted(existing)
+    params = crypto_parameters(scrutin)
+    try:
+        verified = crypto.verify_ballot(params, ballot)
+    except (crypto.CryptoError, UnicodeEncodeError) as exc:
+        raise BallotRefused() from exc
+    if expected_reference is not None and expected_reference != verified.reference:
+        raise BallotRefused(
+            "La référence calculée par votre navigateur ne correspond pas au bulletin reçu : "
+            "le bulletin n'a pas été déposé. Recommencez depuis le bulletin."
+        )
+
+    voted_at = now or timezone.now()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                Emargement.objects.create(voter=voter, scrutin=scrutin, voted_at=voted_at)
+        except IntegrityError:
+            raise AlreadyVoted(Emargement.objects.get(voter=voter, scrutin=scrutin)) from None
+        try:
+            with transaction.atomic():
+                entry = Ballot.objects.create(
+                    id=uuid.uuid4(), scrutin=scrutin, reference=verified.reference, ballot=verified.canonical.decode()
+                )
+                BallotAlpha.objects.bulk_create(
+                    BallotAlpha(scrutin=scrutin, alpha=alpha, ballot=entry) for alpha in verified.alphas
+                )
+        except IntegrityError:
+            # A replayed ciphertext (weeding) or reference: the émargement goes too.
+            raise BallotRefused(
+                "Ce bulletin reprend un bulletin déjà présent dans l'urne : il a été refusé."
+            ) from None
+    return CastReceipt(scrutin=scrutin, voted_at=voted_at, reference=verified.reference, fingerprint=params.fingerprint)
+
+
+# --- preuve de dépôt -------------------------------------------------------------------
+
+
+def _signing_key():
+    return signing_key_from_hex(settings.RECEIPT_SIGNING_KEY)
+
+
+def receipt_public_key() -> str:
+    return public_key_hex(_signing_key())
+
+
+def receipt_public_key_pem() -> str:
+    return public_key_pem(_signing_key())
+
+
+def deposit_proof_sign(*, reference: str, fingerprint: str, time: str) -> tuple[str, str]:
+    """The signed statement (canonical JSON) and its Ed25519 signature, both as text."""
+    statement, signature = sign_deposit(_signing_key(), reference=reference, fingerprint=fingerprint, time=time)
+    return statement.decode("utf-8"), signature
