@@ -21,7 +21,7 @@ class ChoiceForm(forms.Form):
 
     def __init__(self, *args, options: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["choix"].choices = options
+        self.fields["choix"].choices = options  # type: ignore[attr-defined]
 
 
 class CastForm(forms.Form):
@@ -41,14 +41,16 @@ class CastForm(forms.Form):
         self.options = options
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if self.errors:
             return data
         if data.get("ballot"):
             if data.get("choix"):
                 raise forms.ValidationError("Envoyez soit un bulletin chiffré, soit un choix, pas les deux.")
         elif data.get("choix") not in self.options:
-            raise forms.ValidationError("Aucun choix de vote valide n'a été reçu : recommencez depuis le bulletin.")
+            raise forms.ValidationError(
+                "Aucun choix de vote valide n'a été reçu : recommencez depuis le bulletin."
+            )
         return data
 
 

@@ -110,3 +110,6 @@ class BallotAlpha(models.Model):
     class Meta:
         verbose_name = "alpha d'un bulletin"
         verbose_name_plural = "alphas des bulletins"
+
+    def __str__(self) -> str:
+        return self.alpha

@@ -82,7 +82,9 @@ class CastReceipt:
 
 
 @transaction.atomic
-def election_key_install(*, election: Election, record: dict[str, Any], origin: str, actor=None) -> ElectionKey:
+def election_key_install(
+    *, election: Election, record: dict[str, Any], origin: str, actor=None
+) -> ElectionKey:
     """Store the public outcome of the key ceremony; refused once the election has one."""
     if ElectionKey.objects.filter(election=election).exists():
         raise OpeningRefused("L'élection a déjà une clé publique.")
@@ -93,7 +95,11 @@ def election_key_install(*, election: Election, record: dict[str, Any], origin: 
         actor=actor,
         action="election.key.install",
         instance=key,
-        new={"public_key": key.public_key, "origin": origin, "ceremony_hash": record.get("ceremony_hash", "")},
+        new={
+            "public_key": key.public_key,
+            "origin": origin,
+            "ceremony_hash": record.get("ceremony_hash", ""),
+        },
     )
     return key
 
@@ -102,7 +108,9 @@ def election_key_check(election: Election) -> ElectionKey:
     """The election's key, if it may be used to open the vote here."""
     key = ElectionKey.objects.filter(election=election).first()
     if key is None:
-        raise OpeningRefused("L'élection n'a pas encore de clé publique : la cérémonie des clés doit avoir lieu.")
+        raise OpeningRefused(
+            "L'élection n'a pas encore de clé publique : la cérémonie des clés doit avoir lieu."
+        )
     if key.origin != ElectionKey.Origin.CEREMONY and not settings.ISOLOIR_SIMULATED_KEYS_ALLOWED:
         raise OpeningRefused(
             "La clé de cette élection n'a pas été produite par les détenteurs de clé : "
@@ -125,7 +133,9 @@ def scrutin_parameters_freeze(*, election: Election, key: ElectionKey) -> list[S
         except crypto.CryptoError as exc:
             raise OpeningRefused(f"Paramètres du scrutin « {scrutin.name} » invalides : {exc}") from None
         frozen.append(
-            ScrutinParameters.objects.create(scrutin=scrutin, params=params.as_json(), fingerprint=params.fingerprint)
+            ScrutinParameters.objects.create(
+                scrutin=scrutin, params=params.as_json(), fingerprint=params.fingerprint
+            )
         )
     return frozen
 
@@ -148,12 +158,12 @@ def voting_window_check(*, election: Election, voter, now: dt.datetime | None = 
     """
     now = now or timezone.now()
     if election.state != Election.State.OPEN:
-        message = {
+        messages: dict[str, str] = {
             Election.State.SUSPENDED: "Le vote est suspendu par le bureau de vote. Réessayez plus tard.",
             Election.State.CLOSED: "Le vote est clos.",
             Election.State.COUNTED: "Le vote est clos.",
-        }.get(election.state, "Le vote n'est pas encore ouvert.")
-        raise VotingClosed(election, message)
+        }
+        raise VotingClosed(election, messages.get(election.state, "Le vote n'est pas encore ouvert."))
     if now < election.opens:
         raise VotingClosed(election, "Le vote n'est pas encore ouvert.")
     if now >= election.closes:
@@ -199,7 +209,10 @@ def ballot_cast(
     ballot: the émargement's unique constraint decides, and the loser's transaction
     (ballot included) rolls back.
     """
-    if scrutin.election_id != voter.election_id or not RollEntry.objects.filter(voter=voter, scrutin=scrutin).exists():
+    if (
+        scrutin.election_id != voter.election_id
+        or not RollEntry.objects.filter(voter=voter, scrutin=scrutin).exists()
+    ):
         raise NotOnRoll()
     voting_window_check(election=scrutin.election, voter=voter, now=now)
     existing = Emargement.objects.filter(voter=voter, scrutin=scrutin).first()
@@ -226,7 +239,10 @@ def ballot_cast(
         try:
             with transaction.atomic():
                 entry = Ballot.objects.create(
-                    id=uuid.uuid4(), scrutin=scrutin, reference=verified.reference, ballot=verified.canonical.decode()
+                    id=uuid.uuid4(),
+                    scrutin=scrutin,
+                    reference=verified.reference,
+                    ballot=verified.canonical.decode(),
                 )
                 BallotAlpha.objects.bulk_create(
                     BallotAlpha(scrutin=scrutin, alpha=alpha, ballot=entry) for alpha in verified.alphas
@@ -236,7 +252,9 @@ def ballot_cast(
             raise BallotRefused(
                 "Ce bulletin reprend un bulletin déjà présent dans l'urne : il a été refusé."
             ) from None
-    return CastReceipt(scrutin=scrutin, voted_at=voted_at, reference=verified.reference, fingerprint=params.fingerprint)
+    return CastReceipt(
+        scrutin=scrutin, voted_at=voted_at, reference=verified.reference, fingerprint=params.fingerprint
+    )
 
 
 # --- preuve de dépôt -------------------------------------------------------------------
@@ -256,5 +274,7 @@ def receipt_public_key_pem() -> str:
 
 def deposit_proof_sign(*, reference: str, fingerprint: str, time: str) -> tuple[str, str]:
     """The signed statement (canonical JSON) and its Ed25519 signature, both as text."""
-    statement, signature = sign_deposit(_signing_key(), reference=reference, fingerprint=fingerprint, time=time)
+    statement, signature = sign_deposit(
+        _signing_key(), reference=reference, fingerprint=fingerprint, time=time
+    )
     return statement.decode("utf-8"), signature

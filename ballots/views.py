@@ -8,6 +8,8 @@ signed token that lives only in that page, and the public box is searched by POS
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core import signing
 from django.core.paginator import Paginator
@@ -28,7 +30,7 @@ from .crypto import BLANK
 from .forms import CastForm, ChoiceForm, ReferenceSearchForm
 from .models import Ballot, Emargement, ScrutinParameters
 
-DEPOSIT_TOKEN_SALT = "isoloir.ballots.deposit-proof"
+DEPOSIT_TOKEN_SALT = "isoloir.ballots.deposit-proof"  # noqa: S105 (a namespace, not a secret)
 PARIS_FORMAT = "l j F Y à H\\hi"
 
 
@@ -41,9 +43,7 @@ def paris(value) -> str:
 
 def _options(scrutin: Scrutin) -> list[dict]:
     """The ballot's options in order, blank last, with what the page shows of each."""
-    options = [
-        {"code": cl.code, "name": cl.name, "list": cl} for cl in scrutin.lists.order_by("order", "pk")
-    ]
+    options = [{"code": cl.code, "name": cl.name, "list": cl} for cl in scrutin.lists.order_by("order", "pk")]
     options.append({"code": BLANK, "name": "Vote blanc", "list": None})
     return options
 
@@ -101,7 +101,9 @@ def scrutins(request):
 # --- step 2 ----------------------------------------------------------------------------
 
 
-def _ballot_page(request, scrutin: Scrutin, *, active: bool, form: ChoiceForm | None = None, status: int = 200):
+def _ballot_page(
+    request, scrutin: Scrutin, *, active: bool, form: ChoiceForm | None = None, status: int = 200
+):
     options = _options(scrutin)
     context = {
         "scrutin": scrutin,
@@ -165,7 +167,10 @@ def cast(request, scrutin_id: int):
         else:
             ballot = services.ballot_build(scrutin=scrutin, choice=form.cleaned_data["choix"])
         receipt = services.ballot_cast(
-            voter=voter, scrutin=scrutin, ballot=ballot, expected_reference=form.cleaned_data["reference"] or None
+            voter=voter,
+            scrutin=scrutin,
+            ballot=ballot,
+            expected_reference=form.cleaned_data["reference"] or None,
         )
     except services.VotingError as error:
         return _refusal(request, error, scrutin)
@@ -204,7 +209,9 @@ def deposit_proof(request):
     voter = request.voter
     try:
         data = signing.loads(
-            request.POST.get("preuve", ""), salt=DEPOSIT_TOKEN_SALT, max_age=settings.DEPOSIT_PROOF_MAX_AGE_SECONDS
+            request.POST.get("preuve", ""),
+            salt=DEPOSIT_TOKEN_SALT,
+            max_age=settings.DEPOSIT_PROOF_MAX_AGE_SECONDS,
         )
     except signing.SignatureExpired:
         return render(request, "ballots/proof_gone.html", {"expired": True}, status=410)
@@ -225,7 +232,7 @@ def deposit_proof(request):
             fingerprint=params.fingerprint,
             reference=data["r"],
             time=data["t"],
-            time_display=paris(timezone.datetime.fromisoformat(data["t"])),
+            time_display=paris(dt.datetime.fromisoformat(data["t"])),
             statement=statement,
             signature=signature,
             public_key=public_key,
@@ -289,9 +296,13 @@ def board(request, slug: str, code: str):
     """A scrutin's public ballot box: count, sorted references, and a search by POST
     (a reference never appears in a URL, so never in an access log)."""
     election = _public_election(slug)
-    params = get_object_or_404(ScrutinParameters.objects.select_related("scrutin"), scrutin__election=election, scrutin__code=code)
+    params = get_object_or_404(
+        ScrutinParameters.objects.select_related("scrutin"), scrutin__election=election, scrutin__code=code
+    )
     scrutin = params.scrutin
-    references = Ballot.objects.filter(scrutin=scrutin).order_by("reference").values_list("reference", flat=True)
+    references = (
+        Ballot.objects.filter(scrutin=scrutin).order_by("reference").values_list("reference", flat=True)
+    )
     form = ReferenceSearchForm(request.POST if request.method == "POST" else None)
     found: list[str] | None = None
     status = 200
@@ -318,8 +329,14 @@ def board_references(request, slug: str, code: str):
     """The sorted references as plain text, one per line, for scripts and the verifier."""
     election = _public_election(slug)
     params = get_object_or_404(ScrutinParameters, scrutin__election=election, scrutin__code=code)
-    references = Ballot.objects.filter(scrutin=params.scrutin).order_by("reference").values_list("reference", flat=True)
-    response = HttpResponse("".join(f"{r}\n" for r in references.iterator()), content_type="text/plain; charset=utf-8")
+    references = (
+        Ballot.objects.filter(scrutin=params.scrutin)
+        .order_by("reference")
+        .values_list("reference", flat=True)
+    )
+    response = HttpResponse(
+        "".join(f"{r}\n" for r in references.iterator()), content_type="text/plain; charset=utf-8"
+    )
     response["Content-Disposition"] = f'inline; filename="urne-{code}.txt"'
     return response
 
@@ -327,7 +344,10 @@ def board_references(request, slug: str, code: str):
 @require_safe
 def verification(request):
     """How to check a preuve de dépôt: the portal's public key and the command."""
-    context = {"public_key": services.receipt_public_key(), "public_key_pem": services.receipt_public_key_pem()}
+    context = {
+        "public_key": services.receipt_public_key(),
+        "public_key_pem": services.receipt_public_key_pem(),
+    }
     if request.GET.get("format") == "pem":
         response = HttpResponse(context["public_key_pem"], content_type="application/x-pem-file")
         response["Content-Disposition"] = 'attachment; filename="isoloir-preuve-de-depot.pem"'

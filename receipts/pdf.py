@@ -50,7 +50,10 @@ def _document(buffer: io.BytesIO, *, title: str, subject: str = "", keywords: st
 def _rows(rows: list[tuple[str, str]], styles, *, mono: set[str] | None = None) -> Table:
     mono = mono or set()
     data = [
-        [Paragraph(escape(label), styles["label"]), Paragraph(escape(value), styles["mono" if label in mono else "body"])]
+        [
+            Paragraph(escape(label), styles["label"]),
+            Paragraph(escape(value), styles["mono" if label in mono else "body"]),
+        ]
         for label, value in rows
     ]
     table = Table(data, colWidths=[4.5 * cm, 12.5 * cm])

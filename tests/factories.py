@@ -100,3 +100,29 @@ def make_voter(
     for scrutin in scrutins:
         voter.roll_entries.create(scrutin=scrutin)
     return voter
+
+
+def open_for_voting(election, *, lists_per_scrutin: int = 3):
+    """Give every scrutin lists (if it has none), a simulated key, and open the vote."""
+    from ballots.crypto.keys import ceremony_simulate
+    from ballots.models import ElectionKey
+    from ballots.services import election_key_install
+    from elections.services import election_open
+
+    for scrutin in election.scrutins.all():
+        if not scrutin.lists.exists():
+            for i in range(lists_per_scrutin):
+                CandidateListFactory(
+                    scrutin=scrutin, code=f"liste-{i + 1:02d}", name=f"Liste n° {i + 1}", order=i
+                )
+    ceremony = ceremony_simulate(
+        election=str(election.pk),
+        president="president",
+        secretary="secretaire",
+        delegates=[("delegue1", 1), ("delegue2", 2)],
+        threshold=2,
+    )
+    election_key_install(election=election, record=ceremony.record, origin=ElectionKey.Origin.SIMULATED)
+    election.state = Election.State.PREPARATION
+    election.save(update_fields=["state"])
+    return election_open(election=election)

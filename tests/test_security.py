@@ -15,7 +15,9 @@ def production_env(**overrides):
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_", "SECRET_", "FERNET_", "RECOVERY_", "RECEIPT_", "ISOLOIR_"))
+        if not k.startswith(
+            ("DJANGO_", "DATABASE_", "SECRET_", "FERNET_", "RECOVERY_", "RECEIPT_", "ISOLOIR_")
+        )
     }
     env.update(
         DJANGO_SETTINGS_MODULE="voting_portal.settings.production",
@@ -43,7 +45,9 @@ def test_check_deploy_is_clean_with_production_settings():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "FERNET_KEYS", "RECOVERY_HMAC_KEY", "RECEIPT_SIGNING_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "FERNET_KEYS", "RECOVERY_HMAC_KEY", "RECEIPT_SIGNING_KEY", "ALLOWED_HOSTS"]
+)
 def test_production_refuses_to_start_without_a_secret(missing):
     result = manage("check", env=production_env(**{missing: None}))
     assert result.returncode != 0

@@ -1,0 +1,131 @@
+"""Opening the vote: the key rule, frozen parameters; the ballot box's schema; the demo key."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from accounts.models import AuditEntry
+from ballots.crypto import group as g
+from ballots.crypto.keys import ceremony_simulate
+from ballots.models import Ballot, BallotAlpha, ElectionKey, ScrutinParameters
+from ballots.services import OpeningRefused, election_key_install
+from elections.models import Election
+from elections.services import election_open
+from tests.factories import CandidateListFactory, ElectionFactory, ScrutinFactory
+
+from ..test_security import ROOT, production_env
+
+pytestmark = pytest.mark.django_db
+
+
+def keyed_election(origin=ElectionKey.Origin.SIMULATED, with_lists=True):
+    election = ElectionFactory(state=Election.State.PREPARATION)
+    scrutin = ScrutinFactory(election=election)
+    if with_lists:
+        CandidateListFactory(scrutin=scrutin, code="liste-a", order=1)
+        CandidateListFactory(scrutin=scrutin, code="liste-b", order=0)
+    ceremony = ceremony_simulate(
+        election=str(election.pk), president="p", secretary="s", delegates=[("d1", 1), ("d2", 2)], threshold=2
+    )
+    election_key_install(election=election, record=ceremony.record, origin=origin)
+    return election, scrutin
+
+
+def test_opening_freezes_each_scrutins_parameters_and_records_them(settings):
+    election, scrutin = keyed_election()
+    election_open(election=election)
+    election.refresh_from_db()
+    assert election.state == Election.State.OPEN
+    params = ScrutinParameters.objects.get(scrutin=scrutin)
+    assert params.params["options"] == ["liste-b", "liste-a", "blank"]
+    assert params.params["public_key"] == election.key.public_key
+    entry = AuditEntry.objects.filter(action="election.open").get()
+    assert entry.new_values["fingerprints"] == {scrutin.code: params.fingerprint}
+    with pytest.raises(OpeningRefused):
+        election_open(election=election)  # already open
+
+
+def test_a_simulated_key_cannot_open_where_settings_forbid_it(settings):
+    settings.ISOLOIR_SIMULATED_KEYS_ALLOWED = False
+    election, _ = keyed_election()
+    with pytest.raises(OpeningRefused, match="détenteurs de clé"):
+        election_open(election=election)
+    assert Election.objects.get(pk=election.pk).state == Election.State.PREPARATION
+    ceremony_election, _ = keyed_election(origin=ElectionKey.Origin.CEREMONY)
+    election_open(election=ceremony_election)
+
+
+def test_opening_is_refused_without_a_key_or_with_a_scrutin_without_lists():
+    election = ElectionFactory(state=Election.State.PREPARATION)
+    CandidateListFactory(scrutin=ScrutinFactory(election=election))
+    with pytest.raises(OpeningRefused, match="cérémonie"):
+        election_open(election=election)
+    empty, _ = keyed_election(with_lists=False)
+    with pytest.raises(OpeningRefused, match="aucune liste"):
+        election_open(election=empty)
+    assert not ScrutinParameters.objects.exists()
+
+
+def test_production_settings_never_allow_simulated_keys():
+    env = production_env(ISOLOIR_SIMULATED_KEYS_ALLOWED="true")
+    code = "from django.conf import settings; print(settings.ISOLOIR_SIMULATED_KEYS_ALLOWED)"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_the_ballot_box_tables_lead_to_no_voter_and_hold_no_time_or_sequence():
+    with connection.cursor() as cursor:
+        for model, expected in (
+            (Ballot, {"id", "scrutin_id", "reference", "ballot"}),
+            (BallotAlpha, {"scrutin_id", "alpha", "ballot_id"}),
+        ):
+            table = model._meta.db_table
+            columns = {c.name for c in connection.introspection.get_table_description(cursor, table)}
+            assert columns == expected, table
+            relations = connection.introspection.get_relations(cursor, table)
+            targets = {target_table for _, target_table in relations.values()}
+            assert targets <= {"elections_scrutin", Ballot._meta.db_table}, targets
+    assert Ballot._meta.pk.get_internal_type() == "UUIDField"
+    for model in (Ballot, BallotAlpha):
+        for field in model._meta.get_fields():
+            assert field.get_internal_type() not in (
+                "DateTimeField",
+                "DateField",
+                "AutoField",
+                "BigAutoField",
+            )
+            related = getattr(field, "related_model", None)
+            allowed = ("elections.Scrutin", "ballots.Ballot", "ballots.BallotAlpha")
+            assert related is None or related._meta.label in allowed, field
+
+
+def test_demo_keeps_key_secrets_in_a_file_and_out_of_the_database(settings, tmp_path):
+    settings.DEMO_KEYS_DIR = tmp_path / "keys"
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    election = Election.objects.get(slug="demo-2026")
+    assert election.state == Election.State.OPEN
+    assert election.key.origin == ElectionKey.Origin.SIMULATED
+    path = Path(settings.DEMO_KEYS_DIR) / f"{election.pk}.json"
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    secrets = json.loads(path.read_text())
+    x_p = int.from_bytes(bytes.fromhex(secrets["x_P"]), "little")
+    assert g.base_mult(x_p).hex() == election.key.record["president"]["Y_P"]
+    stored = json.dumps(list(ElectionKey.objects.values("record", "public_key")))
+    stored += json.dumps(list(AuditEntry.objects.values_list("new_values", flat=True)))
+    assert secrets["x_P"] not in stored
+    assert all(share not in stored for share in secrets["delegate_shares"].values())
+    assert ScrutinParameters.objects.filter(scrutin__election=election).count() == 5
