@@ -36,18 +36,13 @@ class CastForm(forms.Form):
         error_messages={"invalid": "La référence du bulletin doit comporter 64 caractères hexadécimaux."},
     )
 
-    def __init__(self, *args, options: list[str], **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.options = options
-
     def clean(self):
         data = super().clean() or {}
         if self.errors:
             return data
-        if data.get("ballot"):
-            if data.get("choix"):
-                raise forms.ValidationError("Envoyez soit un bulletin chiffré, soit un choix, pas les deux.")
-        elif data.get("choix") not in self.options:
+        if data.get("ballot") and data.get("choix"):
+            raise forms.ValidationError("Envoyez soit un bulletin chiffré, soit un choix, pas les deux.")
+        if not data.get("ballot") and not data.get("choix"):
             raise forms.ValidationError(
                 "Aucun choix de vote valide n'a été reçu : recommencez depuis le bulletin."
             )

@@ -56,8 +56,13 @@ class ScrutinParameters(models.Model):
 class Emargement(models.Model):
     """The voter has voted in this scrutin: the database decides « exactly once »."""
 
+    # No separate index: the unique constraint (voter, scrutin) leads with voter.
     voter = models.ForeignKey(
-        "accounts.Voter", on_delete=models.PROTECT, related_name="emargements", verbose_name="électeur"
+        "accounts.Voter",
+        on_delete=models.PROTECT,
+        related_name="emargements",
+        verbose_name="électeur",
+        db_index=False,
     )
     scrutin = models.ForeignKey(
         "elections.Scrutin", on_delete=models.PROTECT, related_name="emargements", verbose_name="scrutin"
@@ -102,10 +107,14 @@ class Ballot(models.Model):
 class BallotAlpha(models.Model):
     """Weeding (PROTOCOL.md §Ballot, Verification 4): an alpha appears once per scrutin."""
 
+    # The primary key (scrutin, alpha) is the only index: 14 rows per ballot are
+    # written on every vote, and nothing looks alphas up by ballot.
     pk = models.CompositePrimaryKey("scrutin_id", "alpha")
-    scrutin = models.ForeignKey("elections.Scrutin", on_delete=models.PROTECT, related_name="+")
+    scrutin = models.ForeignKey(
+        "elections.Scrutin", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     alpha = models.CharField(max_length=64)
-    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="alphas")
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="alphas", db_index=False)
 
     class Meta:
         verbose_name = "alpha d'un bulletin"

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.audit import audit_record
-from elections.models import Election, RollEntry, Scrutin
+from elections.models import Election, Scrutin
 
 from . import crypto
 from .crypto.receipt import public_key_hex, public_key_pem, sign_deposit, signing_key_from_hex
@@ -141,9 +141,11 @@ def scrutin_parameters_freeze(*, election: Election, key: ElectionKey) -> list[S
 
 
 def crypto_parameters(scrutin: Scrutin) -> crypto.ScrutinParameters:
-    stored = ScrutinParameters.objects.filter(scrutin=scrutin).first()
-    if stored is None:
-        raise VotingClosed(scrutin.election, "Ce scrutin n'est pas encore ouvert au vote.")
+    """The frozen parameters (``scrutin.parameters``, select_related by the caller or fetched)."""
+    try:
+        stored: ScrutinParameters = scrutin.parameters  # type: ignore[attr-defined]
+    except ScrutinParameters.DoesNotExist:
+        raise VotingClosed(scrutin.election, "Ce scrutin n'est pas encore ouvert au vote.") from None
     return crypto.ScrutinParameters.from_json(stored.params)
 
 
@@ -195,30 +197,38 @@ def ballot_build(*, scrutin: Scrutin, choice: str) -> dict[str, Any]:
 def ballot_cast(
     *,
     voter,
-    scrutin: Scrutin,
-    ballot: str | bytes | dict[str, Any],
+    scrutin_id: int,
+    ballot: str | bytes | dict[str, Any] | None = None,
+    choice: str | None = None,
     expected_reference: str | None = None,
     now: dt.datetime | None = None,
 ) -> CastReceipt:
     """Verify a ballot, then record the émargement and the ballot in one transaction.
 
-    ``expected_reference``, when given, is the reference the browser computed; the
-    server recomputes it and refuses a mismatch. Raises NotOnRoll, VotingClosed,
-    AlreadyVoted or BallotRefused; on any of them
+    The scrutin must be one of the voter's (else NotOnRoll). ``ballot`` is the
+    encrypted ballot; without it, ``choice`` is encrypted here (the web flow of this
+    version; the browser takes it over). ``expected_reference``, when given, is the
+    reference the browser computed; the server recomputes it and refuses a mismatch.
+    Raises NotOnRoll, VotingClosed, AlreadyVoted or BallotRefused; on any of them
     nothing is written. Two concurrent calls for one voter and scrutin give one
     ballot: the émargement's unique constraint decides, and the loser's transaction
     (ballot included) rolls back.
     """
-    if (
-        scrutin.election_id != voter.election_id
-        or not RollEntry.objects.filter(voter=voter, scrutin=scrutin).exists()
-    ):
-        raise NotOnRoll()
-    voting_window_check(election=scrutin.election, voter=voter, now=now)
-    existing = Emargement.objects.filter(voter=voter, scrutin=scrutin).first()
-    if existing is not None:
-        raise AlreadyVoted(existing)
+    election = voter.election
+    # One query: the scrutin, only if the voter is on its roll, with its parameters.
+    try:
+        scrutin = Scrutin.objects.select_related("parameters").get(
+            pk=scrutin_id, election=election, roll_entries__voter=voter
+        )
+    except Scrutin.DoesNotExist:
+        raise NotOnRoll() from None
+    scrutin.election = election
+    voting_window_check(election=election, voter=voter, now=now)
     params = crypto_parameters(scrutin)
+    if ballot is None:
+        if choice not in params.options:
+            raise BallotRefused("Aucun choix de vote valide n'a été reçu : recommencez depuis le bulletin.")
+        ballot = crypto.create_ballot(params, choice)
     try:
         verified = crypto.verify_ballot(params, ballot)
     except (crypto.CryptoError, UnicodeEncodeError) as exc:
@@ -230,28 +240,28 @@ def ballot_cast(
         )
 
     voted_at = now or timezone.now()
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                Emargement.objects.create(voter=voter, scrutin=scrutin, voted_at=voted_at)
-        except IntegrityError:
-            raise AlreadyVoted(Emargement.objects.get(voter=voter, scrutin=scrutin)) from None
-        try:
-            with transaction.atomic():
-                entry = Ballot.objects.create(
-                    id=uuid.uuid4(),
-                    scrutin=scrutin,
-                    reference=verified.reference,
-                    ballot=verified.canonical.decode(),
-                )
-                BallotAlpha.objects.bulk_create(
-                    BallotAlpha(scrutin=scrutin, alpha=alpha, ballot=entry) for alpha in verified.alphas
-                )
-        except IntegrityError:
-            # A replayed ciphertext (weeding) or reference: the émargement goes too.
-            raise BallotRefused(
-                "Ce bulletin reprend un bulletin déjà présent dans l'urne : il a été refusé."
-            ) from None
+    try:
+        with transaction.atomic():
+            Emargement.objects.create(voter=voter, scrutin=scrutin, voted_at=voted_at)
+            entry = Ballot.objects.create(
+                id=uuid.uuid4(),
+                scrutin=scrutin,
+                reference=verified.reference,
+                ballot=verified.canonical.decode(),
+            )
+            BallotAlpha.objects.bulk_create(
+                BallotAlpha(scrutin=scrutin, alpha=alpha, ballot=entry) for alpha in verified.alphas
+            )
+    except IntegrityError:
+        # Everything rolled back. Either the émargement's unique constraint (a vote
+        # committed earlier or concurrently, visible by now) or the weeding index
+        # (a replayed ciphertext) refused the rows.
+        existing = Emargement.objects.filter(voter=voter, scrutin=scrutin).first()
+        if existing is not None:
+            raise AlreadyVoted(existing) from None
+        raise BallotRefused(
+            "Ce bulletin reprend un bulletin déjà présent dans l'urne : il a été refusé."
+        ) from None
     return CastReceipt(
         scrutin=scrutin, voted_at=voted_at, reference=verified.reference, fingerprint=params.fingerprint
     )

@@ -30,9 +30,15 @@ def scrutins_for_voter(voter):
     )
 
 
-def scrutin_for_voter(voter, scrutin_id: int) -> Scrutin:
-    """The scrutin if the voter is on its roll; 404 otherwise (never 403: no hint)."""
-    return get_object_or_404(scrutins_for_voter(voter), pk=scrutin_id)
+def scrutin_for_voter(voter, scrutin_id: int, *, with_parameters: bool = False) -> Scrutin:
+    """The scrutin if the voter is on its roll; 404 otherwise (never 403: no hint).
+
+    ``with_parameters`` also fetches the frozen ballot parameters in the same query.
+    """
+    scrutins = scrutins_for_voter(voter).select_related("election")
+    if with_parameters:
+        scrutins = scrutins.select_related("parameters")
+    return get_object_or_404(scrutins, pk=scrutin_id)
 
 
 def list_for_voter(voter, list_id: int) -> CandidateList:

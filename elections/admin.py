@@ -4,6 +4,7 @@ from django.db.models import Count
 from accounts.admin import scoped_to_user
 from accounts.audit_admin import AuditedModelAdmin
 
+from .context_processors import footer_pages_forget
 from .models import (
     BureauMember,
     Candidate,
@@ -143,6 +144,19 @@ class PageAdmin(AuditedModelAdmin):
     list_filter = ["kind"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
+
+    # The footer caches the public pages for a minute; a change shows at once.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        footer_pages_forget()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        footer_pages_forget()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        footer_pages_forget()
 
 
 @admin.register(BureauMember)

@@ -107,3 +107,27 @@ def test_scrutin_order_follows_display_order(db):
     login(client, voter)
     html = client.get("/portail/je-vote/").content.decode()
     assert html.index("Alpha CSA") < html.index("Zeta CAP")
+
+
+def test_a_page_changed_in_the_admin_shows_in_the_footer_at_once(db, client):
+    from accounts.models import User
+    from elections.models import Page
+
+    page = Page.objects.filter(kind__in=Page.PUBLIC_KINDS).first()
+    assert page.title in client.get(f"/pages/{page.slug}/").content.decode()
+    admin = User.objects.create_superuser("chef", password="mot-de-passe-admin-42")
+    staff = Client()
+    staff.force_login(admin, backend="accounts.backends.StaffBackend")
+    response = staff.post(
+        f"/gestion/elections/page/{page.pk}/change/",
+        {
+            "kind": page.kind,
+            "slug": page.slug,
+            "title": "Mentions légales (mise à jour)",
+            "body": page.body,
+            "order": 0,
+        },
+    )
+    assert response.status_code == 302
+    footer = client.get(f"/pages/{page.slug}/").content.decode().split('id="pied-de-page"')[1]
+    assert "Mentions légales (mise à jour)" in footer

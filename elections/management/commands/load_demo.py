@@ -33,6 +33,7 @@ from ballots.crypto.keys import ceremony_simulate
 from ballots.models import Ballot, BallotAlpha, ElectionKey, Emargement, ScrutinParameters
 from ballots.services import election_key_install
 from elections import demo, services
+from elections.context_processors import footer_pages_forget
 from elections.models import (
     BureauMember,
     Candidate,
@@ -289,6 +290,7 @@ class Command(BaseCommand):
             )
             RollEntry.objects.bulk_create(RollEntry(voter=voter, scrutin=scrutins[c]) for c in codes)
         self._load_pages()
+        footer_pages_forget()
         self._load_staff(election, establishments)
         self._load_key(election)
         return services.election_open(election=election, actor=None)
