@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed-$(shell cat requirements/dev.txt pyproject.toml | sha256sum | cut -c1-16)
 
-.PHONY: demo test install lint migrations-check lock clean
+.PHONY: demo test install lint migrations-check lock clean bench-cast
 
 $(STAMP): requirements/dev.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ lint: install
 
 migrations-check: install
 	DJANGO_SETTINGS_MODULE=voting_portal.settings.test $(MANAGE) makemigrations --check --dry-run
+
+## make bench-cast: concurrent JE VOTE on gunicorn + local PostgreSQL and Redis (bench/README.md)
+bench-cast: install
+	$(PY) bench/cast.py $(BENCH_ARGS)
 
 # The lock files, regenerated from pyproject.toml (needs uv in the venv: .venv/bin/pip install uv).
 lock:

@@ -286,7 +286,7 @@ def main() -> int:
         "FERNET_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),
         "RECOVERY_HMAC_KEY": secrets.token_urlsafe(32),
         "RECEIPT_SIGNING_KEY": os.urandom(32).hex(),
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": "ERROR",  # the 100 replayed votes would each log « Conflict »
     }
     env = {**os.environ, **shared, "DJANGO_SETTINGS_MODULE": "voting_portal.settings.local", "DEBUG": "false"}
     server_env = {
