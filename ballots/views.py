@@ -42,8 +42,14 @@ def paris(value) -> str:
 
 
 def _options(scrutin: Scrutin) -> list[dict]:
-    """The ballot's options in order, blank last, with what the page shows of each."""
-    options = [{"code": cl.code, "name": cl.name, "list": cl} for cl in scrutin.lists.order_by("order", "pk")]
+    """The ballot's options in the order frozen at opening, blank last, with what the
+    page shows of each (a list added later is not on the ballot)."""
+    lists = {cl.code: cl for cl in scrutin.lists.all()}
+    stored = ScrutinParameters.objects.filter(scrutin=scrutin).values_list("params", flat=True).first()
+    codes = stored["options"][:-1] if stored else sorted(lists, key=lambda c: (lists[c].order, lists[c].pk))
+    options = [
+        {"code": code, "name": lists[code].name, "list": lists[code]} for code in codes if code in lists
+    ]
     options.append({"code": BLANK, "name": "Vote blanc", "list": None})
     return options
 

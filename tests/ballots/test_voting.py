@@ -305,3 +305,24 @@ def test_casting_writes_no_audit_row_log_line_session_or_cache_entry_with_the_re
     assert all(reference not in repr(key) + repr(value) for key, value in store.items())
     # The reference never travels in a URL either.
     assert not re.search(rf'href="[^"]*{reference}', html(response))
+
+
+def test_the_ballot_shows_the_options_frozen_at_opening(open_election, scrutins, voter_client):
+    from tests.factories import CandidateListFactory
+
+    scrutin = scrutins[0]
+    CandidateListFactory(
+        scrutin=scrutin, code="liste-tardive", name="Liste ajoutée après l'ouverture", order=0
+    )
+    page = html(voter_client.get(f"/portail/je-vote/{scrutin.pk}/?activer=1"))
+    assert "Liste ajoutée après l'ouverture" not in page
+    assert 'for="choix-1">Liste n° 1' in page and 'for="choix-4">Vote blanc' in page
+    assert (
+        voter_client.post(f"/portail/je-vote/{scrutin.pk}/confirmer/", {"choix": "liste-tardive"}).status_code
+        == 400
+    )
+    assert (
+        voter_client.post(f"/portail/je-vote/{scrutin.pk}/voter/", {"choix": "liste-tardive"}).status_code
+        == 400
+    )
+    assert Ballot.objects.count() == 0
