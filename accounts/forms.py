@@ -67,3 +67,67 @@ class EmailChangeForm(DsfrFormMixin, forms.Form):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+
+class PasswordReassortForm(DsfrFormMixin, forms.Form):
+    """Seed 000, case 3: the three values that give a new password on screen."""
+
+    matricule = forms.CharField(
+        label="Matricule",
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
+    )
+    secret = forms.CharField(
+        label="Donnée secrète de réassort",
+        max_length=40,
+        help_text="Les 6 premiers caractères du numéro de série de votre carte agent, "
+        "ou les 6 premiers caractères de votre clé de sécurité.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        ),
+    )
+    iban_tail = forms.CharField(
+        label="Les 6 derniers caractères de votre IBAN",
+        max_length=40,
+        help_text="Par exemple « A012 01 » pour FR12 1234 5123 4501 2345 6A01 201 ; les espaces sont ignorés.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        ),
+    )
+
+    def __init__(self, *args, captcha: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if captcha:
+            self.fields["captcha"] = CaptchaField(
+                label="Recopiez les caractères de l'image",
+                error_messages={"invalid": "Les caractères recopiés ne correspondent pas à l'image."},
+            )
+            self.style_widgets()
+
+
+class IdentityCheckForm(forms.Form):
+    """Case 4, at the bureau: the president saw an identity document."""
+
+    document = forms.ChoiceField(label="Pièce d'identité présentée", choices=())
+    confirmed = forms.BooleanField(
+        label="J'ai vérifié que la pièce correspond à l'électeur (nom, prénom, date de naissance, photo).",
+        error_messages={"required": "Confirmez la vérification d'identité avant de continuer."},
+    )
+
+    def __init__(self, *args, documents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].choices = documents
+
+
+class KeyRecoveryForm(forms.Form):
+    """Case 2, at the support desk: who calls, and that identity was checked."""
+
+    caller = forms.ChoiceField(label="Qui appelle ?", choices=(), widget=forms.RadioSelect)
+    confirmed = forms.BooleanField(
+        label="J'ai vérifié l'identité de l'électeur (matricule, date de naissance, affectation).",
+        error_messages={"required": "Confirmez la vérification d'identité avant de continuer."},
+    )
+
+    def __init__(self, *args, callers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["caller"].choices = callers

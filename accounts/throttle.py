@@ -95,3 +95,62 @@ def record_failure(*, account: str, address: str) -> None:
 
 def record_success(*, account: str) -> None:
     cache.delete_many([f"login:acct:{account}", f"login:acct-until:{account}"])
+
+
+# --- self-service réassort ---------------------------------------------------------------
+#
+# Tighter than the login, as a réassort hands out a new password: a pair (account,
+# address) is refused for an hour after REASSORT_PAIR_FAILURES_PER_HOUR failures; the
+# account's failures from every address add a doubling delay after
+# REASSORT_ACCOUNT_DELAY_AFTER (so the real voter, elsewhere, waits at most
+# REASSORT_ACCOUNT_DELAY_MAX_SECONDS, and is never locked out); an address may make
+# REASSORT_ADDRESS_ATTEMPTS_PER_DAY attempts a day, successful or not.
+
+DAY_SECONDS = 24 * 3600
+
+
+def _incr_window(key: str, window: int) -> int:
+    try:
+        return cache.incr(key)
+    except ValueError:
+        cache.add(key, 0, window)
+        return cache.incr(key)
+
+
+def reassort_check(*, kind: str, account: str, address: str) -> Refusal | None:
+    """A refusal if this réassort attempt must wait (nothing is checked then)."""
+    now = time.time()
+    if cache.get(f"reassort:{kind}:addr:{address}", 0) >= settings.REASSORT_ADDRESS_ATTEMPTS_PER_DAY:
+        return Refusal(wait_seconds=DAY_SECONDS)
+    for key in (f"reassort:{kind}:pair-until:{account}|{address}", f"reassort:{kind}:acct-until:{account}"):
+        until = cache.get(key)
+        if until and until > now:
+            return Refusal(wait_seconds=int(until - now) + 1)
+    return None
+
+
+def reassort_record_attempt(*, kind: str, address: str) -> None:
+    _incr_window(f"reassort:{kind}:addr:{address}", DAY_SECONDS)
+
+
+def reassort_record_failure(*, kind: str, account: str, address: str) -> None:
+    pair = _incr_window(f"reassort:{kind}:pair:{account}|{address}", WINDOW_SECONDS)
+    if pair >= settings.REASSORT_PAIR_FAILURES_PER_HOUR:
+        cache.set(
+            f"reassort:{kind}:pair-until:{account}|{address}", time.time() + WINDOW_SECONDS, WINDOW_SECONDS
+        )
+    failures = _incr_window(f"reassort:{kind}:acct:{account}", WINDOW_SECONDS)
+    over = failures - settings.REASSORT_ACCOUNT_DELAY_AFTER
+    if over >= 0:
+        delay = min(2**over, settings.REASSORT_ACCOUNT_DELAY_MAX_SECONDS)
+        cache.set(f"reassort:{kind}:acct-until:{account}", time.time() + delay, WINDOW_SECONDS)
+
+
+def reassort_record_success(*, kind: str, account: str, address: str) -> None:
+    cache.delete_many(
+        [
+            f"reassort:{kind}:acct:{account}",
+            f"reassort:{kind}:acct-until:{account}",
+            f"reassort:{kind}:pair:{account}|{address}",
+        ]
+    )

@@ -5,6 +5,7 @@ from . import views
 app_name = "accounts"
 urlpatterns = [
     path("connexion/<slug:slug>/", views.login_view, name="login"),
+    path("connexion/<slug:slug>/mot-de-passe-perdu/", views.password_reassort_view, name="password_reassort"),
     path("deconnexion/", views.logout_view, name="logout"),
     path("aide/cle-de-securite-perdue/", views.lost_key_view, name="lost_key"),
     path("aide/mot-de-passe-perdu/", views.lost_password_view, name="lost_password"),

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from elections.access import voter_required
 from elections.models import Election
 
-from . import services
-from .forms import EmailChangeForm, VoterLoginForm
+from . import recovery, services, throttle
+from .forms import EmailChangeForm, PasswordReassortForm, VoterLoginForm
 
 GENERIC_LOGIN_ERROR = (
     "Les informations saisies ne permettent pas de vous identifier. Vérifiez votre "
@@ -24,7 +24,9 @@ def login_view(request, slug: str):
     election = get_object_or_404(Election, slug=slug)
     if request.user.is_authenticated and request.user.is_voter:
         return redirect("elections:home")
-    form = VoterLoginForm(request.POST or None, captcha=election.captcha_enabled)
+    form = VoterLoginForm(
+        request.POST if request.method == "POST" else None, captcha=election.captcha_enabled
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -66,7 +68,9 @@ def _next_url(request) -> str | None:
 def _duration(seconds: int) -> str:
     if seconds < 90:
         return f"{seconds} seconde{'s' if seconds > 1 else ''}"
-    return f"{max(1, round(seconds / 60))} minutes"
+    if seconds < 2 * 3600:
+        return f"{max(1, round(seconds / 60))} minutes"
+    return f"{round(seconds / 3600)} heures"
 
 
 def locked_out(request, response=None, credentials=None):
@@ -88,14 +92,61 @@ def lost_key_view(request):
 
 @require_safe
 def lost_password_view(request):
-    return render(request, "accounts/lost_password.html")
+    from elections.selectors import elections_for_login
+
+    return render(request, "accounts/lost_password.html", {"elections": elections_for_login()})
+
+
+REASSORT_REFUSAL = (
+    "Les informations saisies ne permettent pas de vous attribuer un nouveau mot de passe. "
+    "Vérifiez votre matricule, votre donnée secrète de réassort et la fin de votre IBAN."
+)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_reassort_view(request, slug: str):
+    """Seed 000, case 3: a new password shown once on screen."""
+    election = get_object_or_404(Election, slug=slug)
+    form = PasswordReassortForm(
+        request.POST if request.method == "POST" else None, captcha=election.captcha_enabled
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        outcome = recovery.password_reassort(
+            election=election,
+            matricule=data["matricule"],
+            secret=data["secret"],
+            iban_tail=data["iban_tail"],
+            address=throttle.client_address(request) or "inconnue",
+        )
+        if outcome.password:
+            context = {"election": election, "password": outcome.password}
+            return render(request, "accounts/reassort_password_done.html", context)
+        if outcome.wait_seconds:
+            form.add_error(
+                None,
+                "Trop de demandes ont échoué. Pour votre sécurité, patientez "
+                f"{_duration(outcome.wait_seconds)} avant de réessayer, ou adressez-vous au président "
+                "de votre bureau de vote.",
+            )
+            status = 429
+        else:
+            form.add_error(None, REASSORT_REFUSAL)
+            status = 400
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request, "accounts/reassort_password.html", {"form": form, "election": election}, status=status
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @voter_required
 def account_view(request):
     voter = request.voter
-    form = EmailChangeForm(request.POST or None)
+    form = EmailChangeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             services.voter_request_email_change(

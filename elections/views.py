@@ -112,7 +112,9 @@ def list_document(request, list_id: int, kind: str):
 def _voter_request(request, *, kind: str, template: str, require_scrutin: bool):
     voter = request.voter
     scrutins = scrutins_for_voter(voter)
-    form = VoterRequestForm(request.POST or None, scrutins=scrutins, require_scrutin=require_scrutin)
+    form = VoterRequestForm(
+        request.POST if request.method == "POST" else None, scrutins=scrutins, require_scrutin=require_scrutin
+    )
     if request.method == "POST":
         if form.is_valid():
             services.voter_request_create(

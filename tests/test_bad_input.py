@@ -60,3 +60,19 @@ def test_odd_request_posts_are_400(voter_client):
         "/portail/reclamation/", {"scrutin": HUGE, "subject": "s" * 500, "message": "m\x00"}
     )
     assert response.status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/connexion/{slug}/", "/connexion/{slug}/mot-de-passe-perdu/"])
+def test_an_empty_post_says_which_fields_are_missing(client, election, path):
+    response = client.post(path.format(slug=election.slug), {})
+    assert response.status_code == 400
+    assert "Ce champ est obligatoire." in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/portail/assistance/", "/portail/reclamation/", "/portail/compte/"])
+def test_an_empty_post_on_voter_forms_says_which_fields_are_missing(voter_client, path):
+    response = voter_client.post(path, {})
+    assert response.status_code == 400
+    assert "Ce champ est obligatoire." in response.content.decode()

@@ -181,6 +181,13 @@ AXES_VERBOSE = False
 LOGIN_ACCOUNT_DELAY_AFTER = env.int("LOGIN_ACCOUNT_DELAY_AFTER", default=10)
 LOGIN_ACCOUNT_DELAY_MAX_SECONDS = env.int("LOGIN_ACCOUNT_DELAY_MAX_SECONDS", default=60)
 LOGIN_ADDRESS_FAILURES_PER_HOUR = env.int("LOGIN_ADDRESS_FAILURES_PER_HOUR", default=1000)
+# Self-service réassort (accounts/recovery.py), tighter: an (account, address) pair is
+# refused for an hour after 5 failures; an account's failures from anywhere add a
+# doubling delay after 5, up to 5 minutes; an address may try 200 times a day.
+REASSORT_PAIR_FAILURES_PER_HOUR = env.int("REASSORT_PAIR_FAILURES_PER_HOUR", default=5)
+REASSORT_ACCOUNT_DELAY_AFTER = env.int("REASSORT_ACCOUNT_DELAY_AFTER", default=5)
+REASSORT_ACCOUNT_DELAY_MAX_SECONDS = env.int("REASSORT_ACCOUNT_DELAY_MAX_SECONDS", default=300)
+REASSORT_ADDRESS_ATTEMPTS_PER_DAY = env.int("REASSORT_ADDRESS_ATTEMPTS_PER_DAY", default=200)
 
 # Voting (ballots/). The server's Ed25519 key that signs the preuves de dépôt: 32 bytes
 # in hex (generate one with `python -c "import os; print(os.urandom(32).hex())"`).
