@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from voting_portal.forms import DsfrFormMixin
 
+from .recovery import IDENTITY_DOCUMENTS, KEY_CALLERS
+
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 
 
@@ -108,26 +110,18 @@ class PasswordReassortForm(DsfrFormMixin, forms.Form):
 class IdentityCheckForm(forms.Form):
     """Case 4, at the bureau: the president saw an identity document."""
 
-    document = forms.ChoiceField(label="Pièce d'identité présentée", choices=())
+    document = forms.ChoiceField(label="Pièce d'identité présentée", choices=IDENTITY_DOCUMENTS)
     confirmed = forms.BooleanField(
         label="J'ai vérifié que la pièce correspond à l'électeur (nom, prénom, date de naissance, photo).",
         error_messages={"required": "Confirmez la vérification d'identité avant de continuer."},
     )
 
-    def __init__(self, *args, documents, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["document"].choices = documents
-
 
 class KeyRecoveryForm(forms.Form):
     """Case 2, at the support desk: who calls, and that identity was checked."""
 
-    caller = forms.ChoiceField(label="Qui appelle ?", choices=(), widget=forms.RadioSelect)
+    caller = forms.ChoiceField(label="Qui appelle ?", choices=KEY_CALLERS, widget=forms.RadioSelect)
     confirmed = forms.BooleanField(
         label="J'ai vérifié l'identité de l'électeur (matricule, date de naissance, affectation).",
         error_messages={"required": "Confirmez la vérification d'identité avant de continuer."},
     )
-
-    def __init__(self, *args, callers, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["caller"].choices = callers
