@@ -1,15 +1,19 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
+from django.utils.cache import add_never_cache_headers
 
 from elections.models import Establishment, RollEntry
 
-from . import services
+from . import recovery, services
 from .audit import audit_record, audit_verify
 from .audit_admin import AuditedModelAdmin, client_address
+from .forms import IdentityCheckForm, KeyRecoveryForm
 from .models import AuditEntry, User, Voter
 
 
@@ -144,6 +148,98 @@ class VoterAdmin(AuditedModelAdmin):
 
     def get_queryset(self, request):
         return scoped_to_user(request, super().get_queryset(request), "establishment")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The recovery buttons this staff member may use (change_form.html's object tools)."""
+        voter = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {})}
+        if voter is not None:
+            extra_context["can_reset_password"] = recovery.can_reset_password(request.user, voter)
+            extra_context["can_handle_security_key"] = recovery.can_handle_security_key(request.user)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/nouveau-mot-de-passe/",
+                view(self.password_reset_view),
+                name="accounts_voter_password_reset",
+            ),
+            path(
+                "<path:object_id>/cle-de-securite/",
+                view(self.security_key_view),
+                name="accounts_voter_security_key",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _recovery_voter(self, request, object_id) -> Voter:
+        voter = self.get_object(request, object_id)
+        if voter is None:
+            raise Http404
+        return voter
+
+    def _recovery_page(self, request, template, voter, **context):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": voter,
+            "voter": voter,
+            **context,
+        }
+        response = render(request, template, context, status=context.pop("status", 200))
+        add_never_cache_headers(response)
+        return response
+
+    def password_reset_view(self, request, object_id):
+        """Seed 000, case 4: the president checks an identity document, then a new password."""
+        voter = self._recovery_voter(request, object_id)
+        if not recovery.can_reset_password(request.user, voter):
+            raise PermissionDenied
+        form = IdentityCheckForm(request.POST if request.method == "POST" else None)
+        template = "admin/accounts/voter/password_reset.html"
+        if request.method == "POST":
+            if not form.is_valid():
+                return self._recovery_page(
+                    request, template, voter, form=form, status=400, title="Nouveau mot de passe"
+                )
+            password = recovery.password_reset_by_bureau(
+                staff=request.user,
+                voter=voter,
+                document=form.cleaned_data["document"],
+                address=client_address(request),
+            )
+            return self._recovery_page(
+                request, template, voter, password=password, title="Nouveau mot de passe"
+            )
+        return self._recovery_page(request, template, voter, form=form, title="Nouveau mot de passe")
+
+    def security_key_view(self, request, object_id):
+        """Seed 000, case 2 (2.A and 2.B): after the identity check, read the key out or issue a new one."""
+        voter = self._recovery_voter(request, object_id)
+        if not recovery.can_handle_security_key(request.user):
+            raise PermissionDenied
+        form = KeyRecoveryForm(request.POST if request.method == "POST" else None)
+        template = "admin/accounts/voter/security_key.html"
+        title = "Clé de sécurité"
+        if request.method == "POST":
+            action = request.POST.get("action")
+            if not form.is_valid() or action not in ("reveal", "reissue"):
+                if action not in ("reveal", "reissue"):
+                    form.add_error(None, "Choisissez d'afficher la clé ou d'en émettre une nouvelle.")
+                return self._recovery_page(request, template, voter, form=form, status=400, title=title)
+            service = recovery.security_key_reveal if action == "reveal" else recovery.security_key_reissue
+            key = service(
+                staff=request.user,
+                voter=voter,
+                caller=form.cleaned_data["caller"],
+                address=client_address(request),
+            )
+            return self._recovery_page(
+                request, template, voter, key=key, reissued=action == "reissue", title=title
+            )
+        return self._recovery_page(request, template, voter, form=form, title=title)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "establishment":

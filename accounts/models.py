@@ -91,6 +91,7 @@ class Voter(models.Model):
         indexes = [models.Index(fields=["election", "last_name"])]
         permissions = [
             ("view_all_establishments", "Voir les électeurs de tous les établissements"),
+            ("handle_security_key", "Lire ou réémettre la clé de sécurité d'un électeur (support)"),
         ]
 
     def __str__(self) -> str:

@@ -26,6 +26,7 @@ ROLES = {
     # Looks voters up to help them; sees assistance requests. Never edits rolls.
     "Support électeurs": [
         ("accounts", "view_voter"),
+        ("accounts", "handle_security_key"),
         VIEW_ALL,
         ("elections", "view_election"),
         ("elections", "view_scrutin"),
@@ -61,24 +62,20 @@ def roles_sync(apps) -> None:
     Permission = apps.get_model("auth", "Permission")
     for name, perms in ROLES.items():
         group, _ = Group.objects.get_or_create(name=name)
-        # A migration that runs before a later app's models exist syncs what it can;
-        # that app's own migration syncs again (e.g. ballots 0002). Outside migrations
-        # every permission must exist.
+        # A migration that runs before a later app has models syncs what it can; that
+        # app's own migration syncs again (e.g. ballots 0002). Outside migrations every
+        # app has its models, so every permission must exist.
         group.permissions.set(
             [
                 Permission.objects.get(content_type__app_label=app, codename=codename)
                 for app, codename in perms
-                if not _model_missing(apps, app, codename)
+                if _has_models(apps, app)
             ]
         )
 
 
-def _model_missing(apps, app_label: str, codename: str) -> bool:
-    model_name = codename.split("_", 1)[1]
-    if model_name == "all_establishments":
-        return False
+def _has_models(apps, app_label: str) -> bool:
     try:
-        apps.get_model(app_label, model_name)
-    except LookupError:
-        return True
-    return False
+        return any(True for _ in apps.get_app_config(app_label).get_models())
+    except LookupError:  # in a migration's state, an app without models yet is absent
+        return False
