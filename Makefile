@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed-$(shell cat requirements/dev.txt pyproject.toml | sha256sum | cut -c1-16)
 
-.PHONY: demo test install lint migrations-check lock clean bench-cast
+.PHONY: demo test install lint migrations-check lock clean bench-cast js js-check bench-js
 
 $(STAMP): requirements/dev.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,10 +39,22 @@ migrations-check: install
 bench-cast: install
 	$(PY) bench/cast.py $(BENCH_ARGS)
 
+## make js: rebuild static/js/isoloir-crypto.js from frontend/ (Node >= 20.19, npm; the bundle is committed)
+js:
+	cd frontend && npm ci --no-audit --no-fund && npm run build
+
+## make js-check: the committed bundle is exactly what the lockfile rebuilds (CI)
+js-check: js
+	git diff --exit-code --stat -- static/js/isoloir-crypto.js
+
+## make bench-js: a 14-option ballot encrypted in Chromium (bench/README.md)
+bench-js: install
+	$(PY) bench/encrypt.py $(BENCH_ARGS)
+
 # The lock files, regenerated from pyproject.toml (needs uv in the venv: .venv/bin/pip install uv).
 lock:
 	$(VENV)/bin/uv pip compile -q pyproject.toml --python-version 3.11 --generate-hashes -o requirements/base.txt
 	$(VENV)/bin/uv pip compile -q pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements/dev.txt
 
 clean:
-	rm -rf $(VENV) var db.sqlite3 .pytest_cache .ruff_cache
+	rm -rf $(VENV) frontend/node_modules var db.sqlite3 .pytest_cache .ruff_cache

@@ -4,49 +4,26 @@ from django import forms
 
 from voting_portal.forms import DsfrFormMixin
 
-from .crypto import BLANK
-
-
-class ChoiceForm(forms.Form):
-    """Step 2 → 3: the option the voter selected (a list id or ``blank``)."""
-
-    choix = forms.ChoiceField(
-        label="Mon choix de vote",
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Sélectionnez une liste ou le vote blanc pour continuer.",
-            "invalid_choice": "Ce choix ne fait pas partie du bulletin de ce scrutin.",
-        },
-    )
-
-    def __init__(self, *args, options: list[tuple[str, str]], **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["choix"].choices = options  # type: ignore[attr-defined]
-
 
 class CastForm(forms.Form):
-    """JE VOTE: either an encrypted ballot (JSON) with its reference, or a choice the
-    server encrypts (this version's web flow; the browser takes it over next)."""
+    """JE VOTE: the ballot encrypted in the browser (canonical JSON) and the reference
+    the browser computed. No choice is ever posted."""
 
-    choix = forms.CharField(required=False, max_length=64)
-    ballot = forms.CharField(required=False, max_length=200_000, strip=False)
-    reference = forms.RegexField(
-        required=False,
-        regex=r"^[0-9a-f]{64}$",
-        error_messages={"invalid": "La référence du bulletin doit comporter 64 caractères hexadécimaux."},
+    ballot = forms.CharField(
+        max_length=200_000,
+        strip=False,
+        error_messages={
+            "required": "Aucun bulletin chiffré n'a été reçu : recommencez depuis le bulletin.",
+            "max_length": "Le bulletin reçu est trop long.",
+        },
     )
-
-    def clean(self):
-        data = super().clean() or {}
-        if self.errors:
-            return data
-        if data.get("ballot") and data.get("choix"):
-            raise forms.ValidationError("Envoyez soit un bulletin chiffré, soit un choix, pas les deux.")
-        if not data.get("ballot") and not data.get("choix"):
-            raise forms.ValidationError(
-                "Aucun choix de vote valide n'a été reçu : recommencez depuis le bulletin."
-            )
-        return data
+    reference = forms.RegexField(
+        regex=r"^[0-9a-f]{64}$",
+        error_messages={
+            "required": "La référence calculée par votre navigateur n'a pas été reçue : recommencez depuis le bulletin.",
+            "invalid": "La référence du bulletin doit comporter 64 caractères hexadécimaux.",
+        },
+    )
 
 
 class ReferenceSearchForm(DsfrFormMixin, forms.Form):
@@ -68,4 +45,4 @@ class ReferenceSearchForm(DsfrFormMixin, forms.Form):
         return value
 
 
-__all__ = ["BLANK", "CastForm", "ChoiceForm", "ReferenceSearchForm"]
+__all__ = ["CastForm", "ReferenceSearchForm"]

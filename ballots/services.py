@@ -198,17 +198,16 @@ def ballot_cast(
     *,
     voter,
     scrutin_id: int,
-    ballot: str | bytes | dict[str, Any] | None = None,
-    choice: str | None = None,
+    ballot: str | bytes | dict[str, Any],
     expected_reference: str | None = None,
     now: dt.datetime | None = None,
 ) -> CastReceipt:
     """Verify a ballot, then record the émargement and the ballot in one transaction.
 
     The scrutin must be one of the voter's (else NotOnRoll). ``ballot`` is the
-    encrypted ballot; without it, ``choice`` is encrypted here (the web flow of this
-    version; the browser takes it over). ``expected_reference``, when given, is the
-    reference the browser computed; the server recomputes it and refuses a mismatch.
+    encrypted ballot, made in the voter's browser (the server never sees a choice);
+    ``expected_reference``, when given (always, from the web), is the reference the
+    browser computed: the server recomputes it and refuses a mismatch.
     Raises NotOnRoll, VotingClosed, AlreadyVoted or BallotRefused; on any of them
     nothing is written. Two concurrent calls for one voter and scrutin give one
     ballot: the émargement's unique constraint decides, and the loser's transaction
@@ -225,10 +224,6 @@ def ballot_cast(
     scrutin.election = election
     voting_window_check(election=election, voter=voter, now=now)
     params = crypto_parameters(scrutin)
-    if ballot is None:
-        if choice not in params.options:
-            raise BallotRefused("Aucun choix de vote valide n'a été reçu : recommencez depuis le bulletin.")
-        ballot = crypto.create_ballot(params, choice)
     try:
         verified = crypto.verify_ballot(params, ballot)
     except (crypto.CryptoError, UnicodeEncodeError) as exc:

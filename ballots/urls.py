@@ -6,7 +6,6 @@ app_name = "ballots"
 urlpatterns = [
     path("portail/je-vote/", views.scrutins, name="scrutins"),
     path("portail/je-vote/<int:scrutin_id>/", views.ballot, name="ballot"),
-    path("portail/je-vote/<int:scrutin_id>/confirmer/", views.confirm, name="confirm"),
     path("portail/je-vote/<int:scrutin_id>/voter/", views.cast, name="cast"),
     path("portail/je-vote/<int:scrutin_id>/emargement.pdf", views.emargement, name="emargement"),
     path("portail/je-vote/preuve-de-depot/", views.deposit_proof, name="deposit_proof"),

@@ -27,7 +27,7 @@ from receipts.pdf import DepositProofData, EmargementData, deposit_proof_pdf, em
 
 from . import services
 from .crypto import BLANK
-from .forms import CastForm, ChoiceForm, ReferenceSearchForm
+from .forms import CastForm, ReferenceSearchForm
 from .models import Ballot, Emargement, ScrutinParameters
 
 DEPOSIT_TOKEN_SALT = "isoloir.ballots.deposit-proof"  # noqa: S105 (a namespace, not a secret)
@@ -106,54 +106,31 @@ def scrutins(request):
     return render(request, "ballots/scrutins.html", context)
 
 
-# --- step 2 ----------------------------------------------------------------------------
-
-
-def _ballot_page(
-    request, scrutin: Scrutin, *, active: bool, form: ChoiceForm | None = None, status: int = 200
-):
-    options = _options(scrutin)
-    context = {
-        "scrutin": scrutin,
-        "options": options,
-        "lists_count": len(options) - 1,
-        "active": active,
-        "form": form,
-        "selected": form.data.get("choix") if form is not None else None,
-        "steps_current": 2,
-    }
-    return render(request, "ballots/ballot.html", context, status=status)
+# --- steps 2 and 3 (in the page: static/js/ballot.js) -----------------------------------
 
 
 @require_safe
 @never_cache
 @voter_required
 def ballot(request, scrutin_id: int):
-    scrutin = scrutin_for_voter(request.voter, scrutin_id)
-    refusal = _precheck(request, scrutin)
-    if refusal is not None:
-        return refusal
-    return _ballot_page(request, scrutin, active=request.GET.get("activer") == "1")
+    """The ballot, with the scrutin's public parameters for the page's encryption.
 
-
-# --- step 3 ----------------------------------------------------------------------------
-
-
-@require_POST
-@never_cache
-@voter_required
-def confirm(request, scrutin_id: int):
+    The choice and the confirmation happen in the browser; without JavaScript the page
+    explains that the vote needs it, and offers no way to send a choice.
+    """
     scrutin = scrutin_for_voter(request.voter, scrutin_id)
     refusal = _precheck(request, scrutin)
     if refusal is not None:
         return refusal
     options = _options(scrutin)
-    form = ChoiceForm(request.POST, options=[(o["code"], o["name"]) for o in options])
-    if not form.is_valid():
-        return _ballot_page(request, scrutin, active=True, form=form, status=400)
-    chosen = next(o for o in options if o["code"] == form.cleaned_data["choix"])
-    context = {"scrutin": scrutin, "chosen": chosen, "lists_count": len(options) - 1, "steps_current": 3}
-    return render(request, "ballots/confirm.html", context)
+    context = {
+        "scrutin": scrutin,
+        "options": options,
+        "lists_count": len(options) - 1,
+        "parameters": services.crypto_parameters(scrutin).as_json(),
+        "steps_current": 2,
+    }
+    return render(request, "ballots/ballot.html", context)
 
 
 # --- JE VOTE → step 4 ------------------------------------------------------------------
@@ -172,9 +149,8 @@ def cast(request, scrutin_id: int):
         receipt = services.ballot_cast(
             voter=voter,
             scrutin_id=scrutin_id,
-            ballot=form.cleaned_data["ballot"] or None,
-            choice=form.cleaned_data["choix"] or None,
-            expected_reference=form.cleaned_data["reference"] or None,
+            ballot=form.cleaned_data["ballot"],
+            expected_reference=form.cleaned_data["reference"],
         )
     except services.VotingError as error:
         return _refusal(request, error, scrutin_for_voter(voter, scrutin_id))

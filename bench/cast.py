@@ -7,7 +7,7 @@ default redis://127.0.0.1:6379/15, flushed first) on a fresh PostgreSQL database
 (``isoloir_bench`` on 127.0.0.1, or BENCH_DATABASE_URL). Creates
 an election with one CSA of 13 lists + blank (14 options), ``--voters`` voters already
 logged in (sessions made directly, no Argon2 run), and one pre-built ballot per voter
-(the server-side crypto core, as the browser will). Then it starts gunicorn (3 sync
+(the Python crypto core, the same format the browser makes). Then it starts gunicorn (3 sync
 workers by default, gunicorn.conf.py) and sends every ballot once with
 ``--concurrency`` client threads, and prints: ballots per second, p50/p95/p99 latency, errors, double votes
 (émargements or ballots beyond one per voter), and the one-core CPU cost of verifying
