@@ -7,6 +7,7 @@ from django.utils import timezone
 from voting_portal.forms import DsfrFormMixin
 
 from .recovery import IDENTITY_DOCUMENTS, KEY_CALLERS
+from .votecode import IDENTIFIER_KINDS as VOTE_CODE_IDENTIFIERS
 
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 
@@ -125,3 +126,48 @@ class KeyRecoveryForm(forms.Form):
         label="J'ai vérifié l'identité de l'électeur (matricule, date de naissance, affectation).",
         error_messages={"required": "Confirmez la vérification d'identité avant de continuer."},
     )
+
+
+class VoteCodeForm(DsfrFormMixin, forms.Form):
+    """Seed 004: the code de vote, typed (or pasted) before the voting space."""
+
+    code = forms.CharField(
+        label="Code de vote",
+        max_length=40,
+        help_text="Le code figurant sur le courrier reçu à domicile ou retiré au secrétariat, ou celui "
+        "reçu par courriel (tirets et espaces ignorés).",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "characters"}
+        ),
+        error_messages={"required": "Saisissez votre code de vote."},
+    )
+
+
+class VoteCodeRequestForm(DsfrFormMixin, forms.Form):
+    """« Je n'ai pas de code de vote »: the NUMEN or the first 10 digits of the NIR."""
+
+    kind = forms.ChoiceField(
+        label="Je m'identifie avec",
+        choices=VOTE_CODE_IDENTIFIERS,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choisissez le NUMEN ou le numéro de sécurité sociale."},
+    )
+    identifier = forms.CharField(
+        label="NUMEN ou 10 premiers chiffres du numéro de sécurité sociale",
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={
+            "required": "Saisissez votre NUMEN ou les 10 premiers chiffres de votre numéro de sécurité sociale."
+        },
+    )
+
+    def clean(self):
+        data = super().clean() or {}
+        value = data.get("identifier", "")
+        if data.get("kind") == "nir" and value:
+            digits = "".join(c for c in value if not c.isspace())
+            if not digits[:10].isdigit() or len(digits) < 10:
+                self.add_error(
+                    "identifier", "Saisissez les 10 premiers chiffres de votre numéro de sécurité sociale."
+                )
+        return data

@@ -102,6 +102,40 @@ class Voter(models.Model):
         return f"{self.first_name} {self.last_name.upper()}"
 
 
+class VoteCode(models.Model):
+    """A *code de vote* (seed 004): the second factor asked before the voting space.
+
+    The letter code comes on paper and serves for the whole election; a code e-mailed on
+    request serves once, for VOTE_CODE_EMAIL_VALIDITY_SECONDS. Only an HMAC of the code
+    is stored. Every wrong entry counts against all the voter's live codes; after
+    VOTE_CODE_MAX_FAILURES they are all dead and the voter asks for a new one.
+    """
+
+    class Origin(models.TextChoices):
+        LETTER = "letter", "courrier"
+        EMAIL = "email", "courriel"
+
+    voter = models.ForeignKey(
+        Voter, on_delete=models.CASCADE, related_name="vote_codes", verbose_name="électeur"
+    )
+    origin = models.CharField("origine", max_length=8, choices=Origin.choices)
+    digest = models.CharField("empreinte du code", max_length=64, editable=False)
+    created = models.DateTimeField("créé le")
+    expires = models.DateTimeField("expire le", null=True, blank=True)
+    used = models.DateTimeField("utilisé le", null=True, blank=True)
+    failures = models.PositiveSmallIntegerField("saisies erronées", default=0)
+    revoked = models.BooleanField("révoqué", default=False)
+
+    class Meta:
+        verbose_name = "code de vote"
+        verbose_name_plural = "codes de vote"
+        indexes = [models.Index(fields=["voter", "revoked"])]
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"code de vote ({self.get_origin_display()}) de {self.voter_id}"
+
+
 class AuditEntry(models.Model):
     """One row of the append-only, hash-chained audit trail (accounts.audit).
 

@@ -10,5 +10,7 @@ urlpatterns = [
     path("aide/cle-de-securite-perdue/", views.lost_key_view, name="lost_key"),
     path("aide/mot-de-passe-perdu/", views.lost_password_view, name="lost_password"),
     path("portail/compte/", views.account_view, name="account"),
+    path("portail/code-de-vote/", views.vote_code_view, name="vote_code"),
+    path("portail/code-de-vote/nouveau/", views.vote_code_request_view, name="vote_code_request"),
     path("portail/compte/confirmer/<str:token>/", views.confirm_email_view, name="confirm_email"),
 ]

@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -9,8 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from elections.access import voter_required
 from elections.models import Election
 
-from . import recovery, services, throttle
-from .forms import EmailChangeForm, PasswordReassortForm, VoterLoginForm
+from . import recovery, services, throttle, votecode
+from .forms import EmailChangeForm, PasswordReassortForm, VoteCodeForm, VoteCodeRequestForm, VoterLoginForm
 
 GENERIC_LOGIN_ERROR = (
     "Les informations saisies ne permettent pas de vous identifier. Vérifiez votre "
@@ -173,3 +175,86 @@ def confirm_email_view(request, token: str):
         return render(request, "accounts/confirm_email_invalid.html", status=400)
     messages.success(request, f"Votre adresse {email} est confirmée.")
     return redirect("accounts:account")
+
+
+# --- code de vote (seed 004) ------------------------------------------------------------
+
+
+def _vote_code_next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("ballots:scrutins")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@voter_required
+def vote_code_view(request):
+    """Before the voting space: the code from the paper letter, or one received by e-mail."""
+    voter = request.voter
+    if not voter.election.vote_code_enabled or votecode.session_has_vote_code(request):
+        return redirect(_vote_code_next(request))
+    form = VoteCodeForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            outcome = votecode.vote_code_enter(
+                voter=voter, typed=form.cleaned_data["code"], address=throttle.client_address(request)
+            )
+            if outcome.accepted:
+                votecode.session_mark_vote_code(request)
+                return redirect(_vote_code_next(request))
+            if outcome.remaining:
+                form.add_error(
+                    "code",
+                    f"Ce code de vote n'est pas valide. Il vous reste {outcome.remaining} essai"
+                    f"{'s' if outcome.remaining > 1 else ''} : au-delà, vos codes ne fonctionneront plus "
+                    "et il faudra en demander un nouveau.",
+                )
+            else:
+                form.add_error(
+                    "code",
+                    "Ce code de vote n'est pas valide, a expiré ou a déjà servi. Demandez un nouveau code "
+                    "avec le lien « Je n'ai pas de code de vote ».",
+                )
+        status = 400
+    context = {"form": form, "next": _vote_code_next(request), "election": voter.election}
+    return render(request, "accounts/vote_code.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@voter_required
+def vote_code_request_view(request):
+    """« Je n'ai pas de code de vote »: a new code by e-mail, valid 2 minutes."""
+    voter = request.voter
+    if not voter.election.vote_code_enabled:
+        return redirect("ballots:scrutins")
+    form = VoteCodeRequestForm(request.POST if request.method == "POST" else None)
+    status = 200
+    context = {
+        "form": form,
+        "election": voter.election,
+        "has_email": bool(voter.email and voter.email_confirmed),
+        "minutes": settings.VOTE_CODE_EMAIL_VALIDITY_SECONDS // 60,
+    }
+    if request.method == "POST":
+        if form.is_valid():
+            outcome = votecode.vote_code_request(
+                voter=voter,
+                kind=form.cleaned_data["kind"],
+                value=form.cleaned_data["identifier"],
+                address=throttle.client_address(request) or "inconnue",
+            )
+            if not outcome.wait_seconds:
+                return render(request, "accounts/vote_code_sent.html", context)
+            form.add_error(
+                None,
+                "Trop de demandes ont échoué. Pour votre sécurité, patientez "
+                f"{_duration(outcome.wait_seconds)} avant de réessayer, ou contactez le support.",
+            )
+            status = 429
+        else:
+            status = 400
+    return render(request, "accounts/vote_code_request.html", context, status=status)

@@ -21,7 +21,7 @@ from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from elections.access import scrutin_for_voter, scrutins_for_voter, voter_required
+from elections.access import scrutin_for_voter, scrutins_for_voter, vote_code_required, voter_required
 from elections.models import Election, Scrutin
 from receipts.pdf import DepositProofData, EmargementData, deposit_proof_pdf, emargement_pdf
 
@@ -93,6 +93,7 @@ def _precheck(request, scrutin: Scrutin):
 @require_safe
 @never_cache
 @voter_required
+@vote_code_required
 def scrutins(request):
     voter = request.voter
     rows = _my_scrutins(voter)
@@ -112,6 +113,7 @@ def scrutins(request):
 @require_safe
 @never_cache
 @voter_required
+@vote_code_required
 def ballot(request, scrutin_id: int):
     """The ballot, with the scrutin's public parameters for the page's encryption.
 
@@ -139,6 +141,7 @@ def ballot(request, scrutin_id: int):
 @require_POST
 @never_cache
 @voter_required
+@vote_code_required
 def cast(request, scrutin_id: int):
     voter = request.voter
     form = CastForm(request.POST)

@@ -1,10 +1,12 @@
 """Who may see what: the fetch-and-check functions every voter page goes through."""
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from .models import CandidateList, Scrutin
 
@@ -18,6 +20,21 @@ def voter_required(view):
         if not user.is_authenticated or not user.is_voter:
             return redirect_to_login(request.get_full_path())
         request.voter = user.voter
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def vote_code_required(view):
+    """After voter_required: when the election asks for it, the code de vote first (seed 004)."""
+    from accounts.votecode import session_has_vote_code
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.voter.election.vote_code_enabled and not session_has_vote_code(request):
+            if request.method != "GET":
+                return render(request, "accounts/vote_code_missing.html", status=403)
+            return redirect(f"{reverse('accounts:vote_code')}?{urlencode({'next': request.get_full_path()})}")
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
-from .factories import VOTER_PASSWORD, ElectionFactory, ScrutinFactory, make_voter
+from .factories import VOTER_PASSWORD, ElectionFactory, ScrutinFactory, make_voter, open_for_voting
 
 
 @pytest.fixture(autouse=True)
@@ -30,6 +30,12 @@ def election(db):
 @pytest.fixture
 def scrutins(election):
     return [ScrutinFactory(election=election, order=i) for i in range(3)]
+
+
+@pytest.fixture
+def open_election(election, scrutins):
+    """The election with 3 lists per scrutin, keyed and open."""
+    return open_for_voting(election)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import pytest
 from django.db import close_old_connections, connection
 from django.test import Client
 
+from ballots.crypto import ballot_reference
 from ballots.models import Ballot, BallotAlpha, Emargement
 from ballots.services import ballot_build
 from tests.factories import ElectionFactory, ScrutinFactory, make_voter, open_for_voting
@@ -27,7 +28,7 @@ def test_simultaneous_je_vote_give_one_ballot_and_already_voted_pages():
     login.force_login(voter.user, backend="accounts.backends.VoterBackend")
     cookies = login.cookies
     # Different ballots, so that only the émargement can stop the extra ones.
-    ballots = [json.dumps(ballot_build(scrutin=scrutin, choice="blank")) for _ in range(THREADS)]
+    ballots = [ballot_build(scrutin=scrutin, choice="blank") for _ in range(THREADS)]
     start = threading.Barrier(THREADS)
     results: list[tuple[int, str]] = []
     errors: list[Exception] = []
@@ -37,7 +38,10 @@ def test_simultaneous_je_vote_give_one_ballot_and_already_voted_pages():
             client = Client()
             client.cookies = cookies
             start.wait()
-            response = client.post(f"/portail/je-vote/{scrutin.pk}/voter/", {"ballot": ballots[n]})
+            response = client.post(
+                f"/portail/je-vote/{scrutin.pk}/voter/",
+                {"ballot": json.dumps(ballots[n]), "reference": ballot_reference(ballots[n])},
+            )
             results.append((response.status_code, response.content.decode()))
         except Exception as exc:  # noqa: BLE001 — reported to the main thread
             errors.append(exc)

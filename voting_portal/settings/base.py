@@ -194,6 +194,10 @@ REASSORT_ADDRESS_ATTEMPTS_PER_DAY = env.int("REASSORT_ADDRESS_ATTEMPTS_PER_DAY",
 RECEIPT_SIGNING_KEY = env.str("RECEIPT_SIGNING_KEY")
 # A preuve de dépôt is downloadable from the accusé de réception for this long only.
 DEPOSIT_PROOF_MAX_AGE_SECONDS = 15 * 60
+# Seed 004: an e-mailed vote code lives 2 minutes and serves once; 5 wrong entries kill
+# every live code of the voter.
+VOTE_CODE_EMAIL_VALIDITY_SECONDS = 120
+VOTE_CODE_MAX_FAILURES = 5
 # R. 211-563: a voter logged in before the closing time may finish within 30 minutes.
 VOTE_CLOSING_GRACE_MINUTES = env.int("VOTE_CLOSING_GRACE_MINUTES", default=30)
 # An election key simulated on the server (demo, tests) has been seen by whoever made

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import services as account_services
+from accounts import votecode
 from accounts.models import User
 from accounts.roles import roles_sync
 from ballots.crypto.keys import ceremony_simulate
@@ -224,6 +225,21 @@ def voter_password(matricule: str) -> str:
     return f"Demo-{matricule}-vote"
 
 
+def voter_vote_code(matricule: str) -> str:
+    """The code de vote of the demo voter's paper letter (seed 004)."""
+    rng = random.Random(f"isoloir-demo-vote-code-{matricule}")
+    return "".join(rng.choice(account_services.secrets.SECURITY_KEY_ALPHABET) for _ in range(8))
+
+
+def voter_numen(matricule: str) -> str:
+    return f"26E{matricule[1:]}0012AB"
+
+
+def voter_nir_prefix(matricule: str, birth: str) -> str:
+    born = dt.date.fromisoformat(birth)
+    return f"1{born:%y%m}87{int(matricule[1:]):03d}"
+
+
 def voter_security_key(matricule: str) -> str:
     rng = random.Random(f"isoloir-demo-key-{matricule}")
     return "".join(rng.choice(account_services.secrets.SECURITY_KEY_ALPHABET) for _ in range(12))
@@ -286,8 +302,16 @@ class Command(BaseCommand):
                 has_agent_card=card,
                 password=voter_password(matricule),
                 security_key=voter_security_key(matricule),
-                recovery={"card_serial": f"AC{matricule}X", "iban": f"FR7612345000{matricule}A01201"},
+                recovery={
+                    "card_serial": f"AC{matricule}X",
+                    "iban": f"FR7612345000{matricule}A01201",
+                    "numen": voter_numen(matricule),
+                    "nir": voter_nir_prefix(matricule, birth) + "123456",
+                },
             )
+            voter.email_confirmed = True  # given by the RH referent, as with an import
+            voter.save(update_fields=["email_confirmed"])
+            votecode.vote_code_issue_letter(voter=voter, code=voter_vote_code(matricule))
             RollEntry.objects.bulk_create(RollEntry(voter=voter, scrutin=scrutins[c]) for c in codes)
         self._load_pages()
         footer_pages_forget()
