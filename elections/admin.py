@@ -1,8 +1,15 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import path
+from django.views.decorators.cache import never_cache
 
 from accounts.admin import scoped_to_user
+from accounts.audit import audit_verify
 from accounts.audit_admin import AuditedModelAdmin
+from accounts.trail import reassort_trail
 
 from .context_processors import footer_pages_forget
 from .models import (
@@ -57,7 +64,40 @@ class ElectionAdmin(AuditedModelAdmin):
         ("Période de vote (heure de Paris)", {"fields": ["opens", "closes"]}),
         ("Support électeurs", {"fields": ["support_phones", "support_hours"]}),
         ("Connexion", {"fields": ["captcha_enabled", "vote_code_enabled"]}),
+        (
+            "Réassort : seuils d'alerte",
+            {"fields": ["reassort_flag_staff_per_hour", "reassort_flag_address_per_day"]},
+        ),
     ]
+    change_form_template = "admin/elections/election/change_form.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/reassorts/",
+                self.admin_site.admin_view(never_cache(self.reassort_trail_view)),
+                name="elections_election_reassorts",
+            ),
+            *super().get_urls(),
+        ]
+
+    def reassort_trail_view(self, request, object_id):
+        """For the bureau: the réassort trail of this election, checked and counted."""
+        if not request.user.has_perm("accounts.view_auditentry"):
+            raise PermissionDenied
+        election = self.get_object(request, object_id)
+        if election is None:
+            raise Http404
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": election,
+            "election": election,
+            "title": "Suivi des réassorts",
+            "chain": audit_verify(),
+            "report": reassort_trail(election),
+        }
+        return render(request, "admin/elections/election/reassorts.html", context)
 
 
 class CandidateListInline(admin.TabularInline):

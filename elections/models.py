@@ -86,6 +86,16 @@ class Election(models.Model):
     support_hours = models.CharField("horaires du support", max_length=300, blank=True)
     captcha_enabled = models.BooleanField("captcha à la connexion", default=False)
     vote_code_enabled = models.BooleanField("code de vote exigé", default=False)
+    reassort_flag_staff_per_hour = models.PositiveSmallIntegerField(
+        "alerte : lectures ou réinitialisations par un agent en une heure, au-delà de",
+        default=20,
+        validators=[MinValueValidator(1)],
+    )
+    reassort_flag_address_per_day = models.PositiveSmallIntegerField(
+        "alerte : demandes de réassort d'une même adresse IP en un jour, au-delà de",
+        default=50,
+        validators=[MinValueValidator(1)],
+    )
     created = models.DateTimeField("créée le", auto_now_add=True)
 
     class Meta:

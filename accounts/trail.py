@@ -1,0 +1,107 @@
+"""The réassort trail for the bureau (issue 5, item 6): what recovery actions happened for
+an election, counted per day, per staff member and per kind, with unusual volumes flagged
+against the election's thresholds. Read-only, from the audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict, deque
+from dataclasses import dataclass, field
+
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from .models import AuditEntry, Voter
+
+KINDS = {
+    "reassort.password.success": "Mot de passe perdu, libre-service : nouveau mot de passe obtenu",
+    "reassort.password.refused": "Mot de passe perdu, libre-service : demande refusée",
+    "reassort.password.throttled": "Mot de passe perdu, libre-service : demande bloquée (trop d'échecs)",
+    "bureau.password_reset": "Nouveau mot de passe remis par le président du bureau",
+    "support.key_reveal": "Clé de sécurité lue par le support",
+    "support.key_reissue": "Nouvelle clé de sécurité émise par le support",
+    "reassort.vote_code.sent": "Nouveau code de vote envoyé par courriel",
+    "reassort.vote_code.refused": "Nouveau code de vote : demande refusée",
+    "reassort.vote_code.throttled": "Nouveau code de vote : demande bloquée (trop d'échecs)",
+    "vote_code.locked": "Codes de vote invalidés après 5 saisies erronées",
+}
+# What one staff member does to voters' secrets; a burst of these is flagged.
+STAFF_ACTIONS = {"bureau.password_reset", "support.key_reveal", "support.key_reissue"}
+# What an address asks for itself; many in a day is flagged.
+ADDRESS_ACTIONS = {action for action in KINDS if action.startswith("reassort.")}
+
+
+@dataclass
+class Flag:
+    kind: str  # "staff" or "address"
+    who: str
+    count: int
+    threshold: int
+    start: dt.datetime
+    end: dt.datetime
+
+
+@dataclass
+class TrailReport:
+    total: int
+    per_day: list[tuple[dt.date, int]]
+    per_staff: list[tuple[str, int]]
+    per_kind: list[tuple[str, str, int]]
+    flags: list[Flag] = field(default_factory=list)
+
+
+def reassort_entries(election):
+    """The trail rows about this election's voters (and attempts on its unknown matricules)."""
+    voter_ids = Voter.objects.filter(election=election).annotate(key=Cast("pk", CharField())).values("key")
+    about_voters = Q(object_type="accounts.voter", object_id__in=voter_ids)
+    unknown = Q(object_type="accounts.voter", object_id="", object_label__endswith=f"({election.slug})")
+    return AuditEntry.objects.filter(action__in=KINDS).filter(about_voters | unknown).order_by("time", "id")
+
+
+def _max_in_window(times: list[dt.datetime], window: dt.timedelta) -> tuple[int, dt.datetime, dt.datetime]:
+    """The largest number of times within any span of ``window``, and that span."""
+    best = (0, times[0], times[0]) if times else (0, timezone.now(), timezone.now())
+    recent: deque[dt.datetime] = deque()
+    for time in times:
+        recent.append(time)
+        while recent[0] <= time - window:
+            recent.popleft()
+        if len(recent) > best[0]:
+            best = (len(recent), recent[0], time)
+    return best
+
+
+def reassort_trail(election) -> TrailReport:
+    rows = list(
+        reassort_entries(election).values_list("time", "action", "actor_id", "actor_label", "address")
+    )
+    per_day = Counter(timezone.localtime(time).date() for time, *_ in rows)
+    per_staff = Counter(label for _, action, actor, label, _ in rows if action in STAFF_ACTIONS)
+    per_kind = Counter(action for _, action, *_ in rows)
+    report = TrailReport(
+        total=len(rows),
+        per_day=sorted(per_day.items()),
+        per_staff=per_staff.most_common(),
+        per_kind=[(action, KINDS[action], per_kind[action]) for action in KINDS if per_kind[action]],
+    )
+
+    staff_times: dict[str, list[dt.datetime]] = defaultdict(list)
+    for time, action, _actor, label, _ in rows:
+        if action in STAFF_ACTIONS:
+            staff_times[label].append(time)
+    limit = election.reassort_flag_staff_per_hour
+    for label, times in sorted(staff_times.items()):
+        count, start, end = _max_in_window(times, dt.timedelta(hours=1))
+        if count > limit:
+            report.flags.append(Flag("staff", label, count, limit, start, end))
+
+    address_days: dict[tuple[str, dt.date], list[dt.datetime]] = defaultdict(list)
+    for time, action, _actor, _label, address in rows:
+        if action in ADDRESS_ACTIONS and address:
+            address_days[(address, timezone.localtime(time).date())].append(time)
+    limit = election.reassort_flag_address_per_day
+    for (address, _day), times in sorted(address_days.items()):
+        if len(times) > limit:
+            report.flags.append(Flag("address", address, len(times), limit, times[0], times[-1]))
+    return report
