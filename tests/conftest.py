@@ -33,6 +33,21 @@ def scrutins(election):
 
 
 @pytest.fixture
+def tamper():
+    """A cursor able to alter the trail, as someone with the database owner's rights.
+
+    On PostgreSQL the append-only trigger is disabled first: the chain must catch
+    what the trigger cannot stop.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE accounts_auditentry DISABLE TRIGGER accounts_auditentry_append_only")
+        yield cursor
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE accounts_auditentry ENABLE TRIGGER accounts_auditentry_append_only")
+
+
+@pytest.fixture
 def open_election(election, scrutins):
     """The election with 3 lists per scrutin, keyed and open."""
     return open_for_voting(election)

@@ -1,28 +1,13 @@
 """The audit trail: chained, append-only, checked row by row, written with the change."""
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from accounts.audit import audit_record, audit_verify
 from accounts.models import AuditEntry
 from tests.factories import ElectionFactory, make_voter
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def tamper():
-    """A cursor able to alter the trail, as someone with the database owner's rights.
-
-    On PostgreSQL the append-only trigger is disabled first: the chain must catch
-    what the trigger cannot stop.
-    """
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE accounts_auditentry DISABLE TRIGGER accounts_auditentry_append_only")
-        yield cursor
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE accounts_auditentry ENABLE TRIGGER accounts_auditentry_append_only")
 
 
 def record_n(n):

@@ -108,9 +108,10 @@ def test_the_defaults_are_20_an_hour_and_50_a_day(election):
     assert (election.reassort_flag_staff_per_hour, election.reassort_flag_address_per_day) == (20, 50)
 
 
-def test_a_broken_chain_is_said_first(voter):
+def test_a_broken_chain_is_said_first(voter, tamper):
     reveal(staff(SUPPORT), voter)
-    AuditEntry.objects.filter(action="support.key_reveal").update(object_label="falsifié")
+    target = AuditEntry.objects.get(action="support.key_reveal").pk
+    tamper.execute("UPDATE accounts_auditentry SET object_label = 'falsifié' WHERE id = %s", [target])
     html = unescape(logged_in(StaffFactory(is_superuser=True)).get(url(voter.election)).content.decode())
     assert "La chaîne est rompue à l'entrée n°" in html
 
