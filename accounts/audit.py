@@ -8,12 +8,14 @@ The trail never holds a voter next to a ballot: casting writes no audit row.
 
 import datetime as dt
 import hashlib
+import ipaddress
 import json
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.ipv6 import clean_ipv6_address
 
 from .models import AuditChainHead, AuditEntry
 
@@ -100,6 +102,18 @@ def actor_label(actor) -> str:
     return actor.get_username()
 
 
+def _clean_address(address: str | None) -> str | None:
+    """An IP address in the form the database gives back (PostgreSQL's inet rewrites IPv6),
+    so the hash computed now still matches when the row is read; anything else is None."""
+    if not address:
+        return None
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    return clean_ipv6_address(address) if ip.version == 6 else str(ip)
+
+
 def audit_record(
     *,
     actor,
@@ -132,7 +146,7 @@ def audit_record(
             object_label=object_label,
             old_values=old,
             new_values=new,
-            address=address,
+            address=_clean_address(address),
             prev_hash=head.last_hash,
         )
         entry.hash = entry_hash(entry)

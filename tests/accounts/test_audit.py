@@ -140,3 +140,14 @@ def test_deleting_a_voter_who_wrote_audit_rows_keeps_the_chain(admin_client):
     response = admin_client.post(f"/gestion/accounts/voter/{voter.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert audit_verify().ok
+
+
+@pytest.mark.parametrize(
+    ("address", "stored"),
+    [("inconnue", None), ("", None), ("10.0.0.1", "10.0.0.1"), ("2001:DB8:0:0::1", "2001:db8::1")],
+)
+def test_addresses_are_stored_as_the_database_gives_them_back(address, stored):
+    election = ElectionFactory()
+    entry = audit_record(actor=None, action="test.event", instance=election, address=address)
+    assert AuditEntry.objects.get(pk=entry.pk).address == stored
+    assert audit_verify().ok
