@@ -41,14 +41,14 @@ def paris(value) -> str:
 # --- helpers ---------------------------------------------------------------------------
 
 
-def _options(scrutin: Scrutin) -> list[dict]:
-    """The ballot's options in the order frozen at opening, blank last, with what the
-    page shows of each (a list added later is not on the ballot)."""
+def _options(scrutin: Scrutin, params) -> list[dict]:
+    """The ballot's options in the order frozen at opening (``params``), blank last, with
+    what the page shows of each (a list added later is not on the ballot)."""
     lists = {cl.code: cl for cl in scrutin.lists.all()}
-    stored = ScrutinParameters.objects.filter(scrutin=scrutin).values_list("params", flat=True).first()
-    codes = stored["options"][:-1] if stored else sorted(lists, key=lambda c: (lists[c].order, lists[c].pk))
     options = [
-        {"code": code, "name": lists[code].name, "list": lists[code]} for code in codes if code in lists
+        {"code": code, "name": lists[code].name, "list": lists[code]}
+        for code in params.options[:-1]
+        if code in lists
     ]
     options.append({"code": BLANK, "name": "Vote blanc", "list": None})
     return options
@@ -120,16 +120,20 @@ def ballot(request, scrutin_id: int):
     The choice and the confirmation happen in the browser; without JavaScript the page
     explains that the vote needs it, and offers no way to send a choice.
     """
-    scrutin = scrutin_for_voter(request.voter, scrutin_id)
+    scrutin = scrutin_for_voter(request.voter, scrutin_id, with_parameters=True)
     refusal = _precheck(request, scrutin)
     if refusal is not None:
         return refusal
-    options = _options(scrutin)
+    try:
+        params = services.crypto_parameters(scrutin)
+    except services.VotingClosed as error:  # a scrutin added after the opening
+        return _refusal(request, error, scrutin)
+    options = _options(scrutin, params)
     context = {
         "scrutin": scrutin,
         "options": options,
         "lists_count": len(options) - 1,
-        "parameters": services.crypto_parameters(scrutin).as_json(),
+        "parameters": params.as_json(),
         "steps_current": 2,
     }
     return render(request, "ballots/ballot.html", context)

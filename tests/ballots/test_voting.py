@@ -345,3 +345,16 @@ def test_the_ballot_shows_the_options_frozen_at_opening(open_election, scrutins,
     assert 'for="choix-1">Liste n° 1' in page and 'for="choix-4">Vote blanc' in page
     assert "liste-tardive" not in page_parameters(response).options
     assert Ballot.objects.count() == 0
+
+
+def test_a_scrutin_added_after_the_opening_has_no_ballot_yet(open_election, scrutins, voter):
+    from tests.factories import ScrutinFactory
+
+    late = ScrutinFactory(election=open_election, code="ajoute-apres")
+    voter.roll_entries.create(scrutin=late)
+    client = login(Client(), voter)
+    response = client.get(f"/portail/je-vote/{late.pk}/")
+    assert response.status_code == 403
+    assert "Ce scrutin n'est pas encore ouvert au vote." in html(response)
+    assert client.post(f"/portail/je-vote/{late.pk}/voter/", blank_vote(scrutins[0])).status_code == 403
+    assert Ballot.objects.count() == 0
