@@ -12,7 +12,20 @@ from .votecode import IDENTIFIER_KINDS as VOTE_CODE_IDENTIFIERS
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 
 
-class VoterLoginForm(DsfrFormMixin, forms.Form):
+class OptionalCaptchaMixin(DsfrFormMixin):
+    """Adds the captcha when the election asks for it (``captcha=True``)."""
+
+    def __init__(self, *args, captcha: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if captcha:
+            self.fields["captcha"] = CaptchaField(
+                label="Recopiez les caractères de l'image",
+                error_messages={"invalid": "Les caractères recopiés ne correspondent pas à l'image."},
+            )
+            self.style_widgets()
+
+
+class VoterLoginForm(OptionalCaptchaMixin, forms.Form):
     """The four values of the notice de vote; the captcha when the election asks for it.
 
     Only the format of each value is checked here: whether they are right is the
@@ -47,15 +60,6 @@ class VoterLoginForm(DsfrFormMixin, forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, *args, captcha: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if captcha:
-            self.fields["captcha"] = CaptchaField(
-                label="Recopiez les caractères de l'image",
-                error_messages={"invalid": "Les caractères recopiés ne correspondent pas à l'image."},
-            )
-            self.style_widgets()
-
     def clean_birth_date(self) -> dt.date:
         value = self.cleaned_data["birth_date"]
         today = timezone.localdate()
@@ -72,7 +76,7 @@ class EmailChangeForm(DsfrFormMixin, forms.Form):
     )
 
 
-class PasswordReassortForm(DsfrFormMixin, forms.Form):
+class PasswordReassortForm(OptionalCaptchaMixin, forms.Form):
     """Seed 000, case 3: the three values that give a new password on screen."""
 
     matricule = forms.CharField(
@@ -97,15 +101,6 @@ class PasswordReassortForm(DsfrFormMixin, forms.Form):
             attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
         ),
     )
-
-    def __init__(self, *args, captcha: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if captcha:
-            self.fields["captcha"] = CaptchaField(
-                label="Recopiez les caractères de l'image",
-                error_messages={"invalid": "Les caractères recopiés ne correspondent pas à l'image."},
-            )
-            self.style_widgets()
 
 
 class IdentityCheckForm(forms.Form):
