@@ -79,7 +79,7 @@ def vote_code_enter(
     codes = list(_live(voter, now).select_for_update())
     candidate = secrets.digest(DIGEST_KIND, typed)
     match = next((c for c in codes if hmac.compare_digest(candidate, c.digest)), None)
-    if match is not None and len(secrets.normalise(typed)) == CODE_LENGTH:
+    if match is not None:
         if match.origin == VoteCode.Origin.EMAIL:
             match.used = now
             match.save(update_fields=["used"])
