@@ -135,7 +135,15 @@ class VoterAdmin(AuditedModelAdmin):
     fieldsets = [
         (None, {"fields": ["election", "matricule", "last_name", "first_name", "birth_date"]}),
         ("Affectation", {"fields": ["establishment", "affectation"]}),
-        ("Contact", {"fields": ["email", "postal_address"]}),
+        (
+            "Contact",
+            {
+                "fields": ["email", "email_confirmed", "credentials_set_up", "postal_address"],
+                "description": "Une adresse modifiée ici n'est plus confirmée : l'électeur la confirme "
+                "depuis son portail (elle sert aux codes de vote et, en connexion par identifiant, "
+                "d'identifiant).",
+            },
+        ),
         (
             "Identifiants et réassort",
             {
@@ -246,7 +254,14 @@ class VoterAdmin(AuditedModelAdmin):
             kwargs["queryset"] = scoped_to_user(request, Establishment.objects.all(), "pk")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "email_confirmed", "credentials_set_up"]
+
     def save_model(self, request, obj, form, change):
+        if change and "email" in form.changed_data:
+            # Only the voter can confirm an address: a changed one must not receive their
+            # vote codes or become their identifier on the staff's word alone.
+            obj.email_confirmed = False
         recovery = {k: form.cleaned_data.get(k, "") for k in ("card_serial", "iban", "numen", "nir")}
         services.voter_set_recovery_secrets(voter=obj, **recovery)
         if not change:

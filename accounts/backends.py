@@ -1,4 +1,5 @@
-"""Authentication backends: voters (matricule, birth date, key, password) and staff."""
+"""Authentication backends: voters (the notice's four values, or the seed-004 identifier
+and mot de passe Élections) and staff."""
 
 import datetime as dt
 
@@ -9,7 +10,15 @@ from .models import User, Voter
 from .secrets import security_key_matches
 
 
-class VoterBackend:
+class _VoterSessionBackend:
+    def get_user(self, user_id):
+        """The session's user with their voter profile and election, in one query
+        (every voter page needs all three)."""
+        user = User.objects.select_related("voter__election").filter(pk=user_id).first()
+        return user if user is not None and user.is_active else None
+
+
+class VoterBackend(_VoterSessionBackend):
     """Authenticate a voter of one election with the four values of the notice.
 
     The work done is the same whether or not the matricule exists: exactly one
@@ -40,15 +49,46 @@ class VoterBackend:
             return None
         password_ok = voter.user.check_password(password)
         key_ok = security_key_matches(security_key or "", voter.security_key_encrypted)
-        if password_ok and key_ok and voter.birth_date == birth_date and voter.user.is_active:
+        # Seed 004: once the voter's identifier is confirmed, the notice is retired.
+        retired = election.uses_identifier_login and voter.identifier_active
+        if password_ok and key_ok and voter.birth_date == birth_date and voter.user.is_active and not retired:
             return voter.user
         return None
 
-    def get_user(self, user_id):
-        """The session's user with their voter profile and election, in one query
-        (every voter page needs all three)."""
-        user = User.objects.select_related("voter__election").filter(pk=user_id).first()
-        return user if user is not None and user.is_active else None
+
+class IdentifierBackend(_VoterSessionBackend):
+    """Seed 004: the voter's confirmed address (« Identifiant ») and mot de passe Élections.
+
+    Only for elections in identifier mode and voters whose identifier is active; as
+    above, one hasher run whether or not the address is known.
+    """
+
+    def authenticate(
+        self, request, *, election=None, identifier: str | None = None, password: str | None = None
+    ):
+        if election is None or identifier is None or password is None or not election.uses_identifier_login:
+            return None
+        voter = identifier_voter(election, identifier)
+        if voter is None:
+            make_password(password)
+            return None
+        if voter.user.check_password(password) and voter.user.is_active:
+            return voter.user
+        return None
+
+
+def identifier_voter(election, identifier: str) -> Voter | None:
+    """The voter whose active identifier this address is, in this election."""
+    return (
+        Voter.objects.select_related("user", "election")
+        .filter(
+            election=election,
+            email__iexact=identifier.strip(),
+            email_confirmed=True,
+            credentials_set_up__isnull=False,
+        )
+        .first()
+    )
 
 
 class StaffBackend(ModelBackend):

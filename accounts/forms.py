@@ -166,3 +166,121 @@ class VoteCodeRequestForm(DsfrFormMixin, forms.Form):
                     "identifier", "Saisissez les 10 premiers chiffres de votre numéro de sécurité sociale."
                 )
         return data
+
+
+# --- seed 004: identifier and mot de passe Élections --------------------------------------
+
+
+class IdentifierLoginForm(OptionalCaptchaMixin, forms.Form):
+    """« Identifiant » (the address chosen at the first connection), captcha, mot de passe Élections."""
+
+    identifier = forms.EmailField(
+        label="Identifiant",
+        max_length=254,
+        help_text="L'adresse électronique indiquée lors de votre première connexion.",
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
+        error_messages={
+            "required": "Saisissez votre identifiant.",
+            "invalid": "Votre identifiant est une adresse électronique, par exemple prenom.nom@exemple.fr.",
+        },
+    )
+    password = forms.CharField(
+        label="Mot de passe Élections",
+        max_length=128,
+        strip=False,
+        help_text="Celui que vous avez choisi lors de votre première connexion.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Saisissez votre mot de passe Élections."},
+    )
+
+
+class ElectionPasswordForm(DsfrFormMixin, forms.Form):
+    """A new mot de passe Élections, typed twice, checked by Django's validators."""
+
+    password1 = forms.CharField(
+        label="Mot de passe Élections",
+        max_length=128,
+        strip=False,
+        help_text="Au moins 12 caractères. Évitez les mots de passe courants, les suites de chiffres "
+        "et votre nom. Une phrase de plusieurs mots est facile à retenir et difficile à deviner.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Choisissez votre mot de passe Élections."},
+    )
+    password2 = forms.CharField(
+        label="Confirmez le mot de passe Élections",
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Saisissez une seconde fois votre mot de passe Élections."},
+    )
+
+    def __init__(self, *args, voter, **kwargs):
+        self.voter = voter
+        super().__init__(*args, **kwargs)
+
+    def email_for_validation(self) -> str:
+        return self.voter.email
+
+    def clean(self):
+        data = super().clean() or {}
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "Les deux mots de passe saisis sont différents.")
+        elif first:
+            from .identifier import validate_election_password
+
+            try:
+                validate_election_password(first, voter=self.voter, email=self.email_for_validation())
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class CredentialsSetupForm(ElectionPasswordForm):
+    """First connection (seed 004): the address that becomes the identifier, and the password."""
+
+    email = forms.EmailField(
+        label="Adresse électronique",
+        max_length=254,
+        help_text="Elle sera votre identifiant de connexion. Un lien de confirmation y sera envoyé.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": "Saisissez votre adresse électronique.",
+            "invalid": "Saisissez une adresse électronique valide, par exemple prenom.nom@exemple.fr.",
+        },
+    )
+    email2 = forms.EmailField(
+        label="Confirmez l'adresse électronique",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": "Saisissez une seconde fois votre adresse électronique.",
+            "invalid": "Saisissez une adresse électronique valide, par exemple prenom.nom@exemple.fr.",
+        },
+    )
+    field_order = ["email", "email2", "password1", "password2"]
+
+    def email_for_validation(self) -> str:
+        return self.cleaned_data.get("email") or self.voter.email
+
+    def clean(self):
+        data = super().clean()
+        first, second = data.get("email"), data.get("email2")
+        if first and second and first.lower() != second.lower():
+            self.add_error("email2", "Les deux adresses saisies sont différentes.")
+        return data
+
+
+class PasswordLinkRequestForm(OptionalCaptchaMixin, forms.Form):
+    """« Mot de passe oublié » (seed 004): the identifier to send the link to."""
+
+    identifier = forms.EmailField(
+        label="Identifiant",
+        max_length=254,
+        help_text="L'adresse électronique indiquée lors de votre première connexion.",
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
+        error_messages={
+            "required": "Saisissez votre identifiant.",
+            "invalid": "Votre identifiant est une adresse électronique, par exemple prenom.nom@exemple.fr.",
+        },
+    )

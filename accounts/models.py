@@ -4,6 +4,8 @@ import uuid
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
 
 
 class User(AbstractUser):
@@ -76,6 +78,13 @@ class Voter(models.Model):
         "empreinte du n° de sécurité sociale", max_length=64, blank=True, editable=False
     )
     previous_login = models.DateTimeField("connexion précédente", null=True, blank=True, editable=False)
+    credentials_set_up = models.DateTimeField(
+        "identifiant et mot de passe Élections choisis le",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Connexion par identifiant (seed 004) : la première connexion avec la notice est faite.",
+    )
 
     class Meta:
         verbose_name = "électeur"
@@ -86,6 +95,15 @@ class Voter(models.Model):
                 fields=["election", "matricule"],
                 name="voter_matricule_unique_in_election",
                 violation_error_message="Ce matricule existe déjà dans cette élection.",
+            ),
+            # The identifier of the seed-004 login: one confirmed address per account.
+            models.UniqueConstraint(
+                Lower("email"),
+                "election",
+                condition=Q(credentials_set_up__isnull=False, email_confirmed=True),
+                name="voter_identifier_unique_in_election",
+                violation_error_message="Cette adresse est déjà l'identifiant d'un autre électeur de cette "
+                "élection.",
             ),
         ]
         indexes = [models.Index(fields=["election", "last_name"])]
@@ -100,6 +118,16 @@ class Voter(models.Model):
     @property
     def display_name(self) -> str:
         return f"{self.first_name} {self.last_name.upper()}"
+
+    @property
+    def needs_credentials_setup(self) -> bool:
+        """Seed 004: logged in with the notice, the voter must choose identifier and password."""
+        return self.election.uses_identifier_login and self.credentials_set_up is None
+
+    @property
+    def identifier_active(self) -> bool:
+        """Seed 004: the voter logs in with their confirmed address; the notice is retired."""
+        return self.credentials_set_up is not None and self.email_confirmed and bool(self.email)
 
 
 class VoteCode(models.Model):

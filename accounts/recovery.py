@@ -34,6 +34,7 @@ KEY_CALLERS = [
 @dataclass(frozen=True)
 class ReassortOutcome:
     password: str | None = None  # shown once on screen, never stored in clear
+    identifier: str = ""  # seed 004: the address to log in with, when the voter has one
     wait_seconds: int = 0  # > 0: refused by the throttle, nothing was checked
 
 
@@ -102,7 +103,8 @@ def password_reassort(
             address=address,
         )
     throttle.reassort_record_success(kind=SELF_SERVICE, account=account, address=address)
-    return ReassortOutcome(password=password)
+    active = election.uses_identifier_login and voter.identifier_active
+    return ReassortOutcome(password=password, identifier=voter.email if active else "")
 
 
 def _set_password(user: User, password: str) -> None:

@@ -7,10 +7,10 @@ from django.conf import settings
 from django.contrib.auth import authenticate, login
 from django.core import signing
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from . import secrets, throttle
+from . import identifier, secrets, throttle
 from .audit import audit_record, diff, snapshot
 from .models import User, Voter, new_voter_username
 
@@ -146,39 +146,55 @@ def voter_login_attempt(
     security_key: str,
     password: str,
 ) -> LoginOutcome:
+    """One login attempt with the notice's four values (see ``_login_attempt``)."""
+    return _login_attempt(
+        request,
+        account=throttle.account_key(election.pk, matricule),
+        credentials={
+            "election": election,
+            "matricule": matricule,
+            "birth_date": birth_date,
+            "security_key": security_key,
+            "password": password,
+        },
+    )
+
+
+def voter_identifier_login_attempt(request, *, election, identifier: str, password: str) -> LoginOutcome:
+    """Seed 004: one login attempt with the identifier and the mot de passe Élections."""
+    return _login_attempt(
+        request,
+        account=throttle.identifier_account_key(election.pk, identifier),
+        credentials={"election": election, "identifier": identifier, "password": password},
+    )
+
+
+def _login_attempt(request, *, account: str, credentials: dict) -> LoginOutcome:
     """One login attempt: throttles first, then the backends, then the session.
 
     django-axes (through ``authenticate``) counts and locks (account, address) pairs
     and sets ``request.axes_locked_out``, which its middleware turns into the lockout
     page; our own counters add the account-wide delay and the per-address ceiling.
     """
-    account = throttle.account_key(election.pk, matricule)
     address = throttle.client_address(request) or "inconnue"
     refusal = throttle.check(account=account, address=address)
     if refusal is not None:
         return LoginOutcome(wait_seconds=refusal.wait_seconds)
-    user = authenticate(
-        request,
-        election=election,
-        matricule=matricule,
-        birth_date=birth_date,
-        security_key=security_key,
-        password=password,
-    )
+    user = authenticate(request, **credentials)
     if user is None:
         throttle.record_failure(account=account, address=address)
         return LoginOutcome()
     throttle.record_success(account=account)
-    voter_login(request, user=user)
+    voter_login(request, user=user, backend=user.backend)  # type: ignore[attr-defined]  # set by authenticate()
     return LoginOutcome(logged_in=True)
 
 
-def voter_login(request, *, user: User) -> None:
+def voter_login(request, *, user: User, backend: str = "accounts.backends.VoterBackend") -> None:
     """Log the voter in: a new session id, and the previous login kept for the home page."""
     voter = user.voter
     voter.previous_login = user.last_login
     voter.save(update_fields=["previous_login"])
-    login(request, user, backend="accounts.backends.VoterBackend")
+    login(request, user, backend=backend)
 
 
 def email_confirmation_token(*, voter: Voter, email: str) -> str:
@@ -208,6 +224,10 @@ class InvalidConfirmation(Exception):
     """The e-mail confirmation link is expired, altered or for another voter."""
 
 
+class IdentifierTaken(InvalidConfirmation):
+    """Seed 004: the address is another voter's identifier in this election."""
+
+
 @transaction.atomic
 def voter_confirm_email(*, voter: Voter, token: str) -> str:
     try:
@@ -217,10 +237,16 @@ def voter_confirm_email(*, voter: Voter, token: str) -> str:
     if data.get("v") != voter.pk:
         raise InvalidConfirmation
     voter = Voter.objects.select_for_update().get(pk=voter.pk)
+    if identifier.identifier_taken(voter, data["e"]):
+        raise IdentifierTaken
     old = voter_snapshot(voter)
     voter.email = data["e"]
     voter.email_confirmed = True
-    voter.save(update_fields=["email", "email_confirmed"])
+    try:
+        with transaction.atomic():
+            voter.save(update_fields=["email", "email_confirmed"])
+    except IntegrityError as exc:  # confirmed by another voter at the same moment
+        raise IdentifierTaken from exc
     before, after = diff(old, voter_snapshot(voter))
     audit_record(actor=voter.user, action="voter.email_confirmed", instance=voter, old=before, new=after)
     return voter.email

@@ -27,6 +27,8 @@ def axes_username(request, credentials) -> str | None:
         return None
     if "matricule" in credentials and credentials.get("election") is not None:
         return account_key(credentials["election"].pk, credentials["matricule"])
+    if "identifier" in credentials and credentials.get("election") is not None:
+        return identifier_account_key(credentials["election"].pk, credentials["identifier"])
     return credentials.get("username")
 
 
@@ -58,6 +60,11 @@ def client_address(request) -> str | None:
 
 def account_key(election_id, matricule: str) -> str:
     return f"{election_id}:{(matricule or '').strip()}"
+
+
+def identifier_account_key(election_id, identifier: str) -> str:
+    """Seed 004: the account named by its address (a matricule never holds « @ »)."""
+    return f"{election_id}:courriel:{(identifier or '').strip().lower()}"
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,11 @@ KINDS = {
     "reassort.vote_code.refused": "Nouveau code de vote : demande refusée",
     "reassort.vote_code.throttled": "Nouveau code de vote : demande bloquée (trop d'échecs)",
     "vote_code.locked": "Codes de vote invalidés après 5 saisies erronées",
+    "reassort.password_link.sent": "Mot de passe Élections oublié : lien envoyé",
+    "reassort.password_link.refused": "Mot de passe Élections oublié : identifiant inconnu ou non confirmé",
+    "reassort.password_link.throttled": "Mot de passe Élections oublié : demande bloquée (trop de demandes)",
+    "reassort.password_link.invalid": "Mot de passe Élections oublié : lien expiré, déjà utilisé ou altéré",
+    "reassort.password_link.used": "Mot de passe Élections oublié : nouveau mot de passe choisi",
 }
 # What one staff member does to voters' secrets; a burst of these is flagged.
 STAFF_ACTIONS = {"bureau.password_reset", "support.key_reveal", "support.key_reissue"}

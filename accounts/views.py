@@ -11,8 +11,18 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from elections.access import voter_required
 from elections.models import Election
 
-from . import recovery, services, throttle, votecode
-from .forms import EmailChangeForm, PasswordReassortForm, VoteCodeForm, VoteCodeRequestForm, VoterLoginForm
+from . import identifier, recovery, services, throttle, votecode
+from .forms import (
+    CredentialsSetupForm,
+    ElectionPasswordForm,
+    EmailChangeForm,
+    IdentifierLoginForm,
+    PasswordLinkRequestForm,
+    PasswordReassortForm,
+    VoteCodeForm,
+    VoteCodeRequestForm,
+    VoterLoginForm,
+)
 
 GENERIC_LOGIN_ERROR = (
     "Les informations saisies ne permettent pas de vous identifier. Vérifiez votre "
@@ -20,26 +30,66 @@ GENERIC_LOGIN_ERROR = (
 )
 
 
+IDENTIFIER_LOGIN_ERROR = (
+    "Les informations saisies ne permettent pas de vous identifier. Vérifiez votre identifiant "
+    "(votre adresse électronique) et votre mot de passe Élections. S'il s'agit de votre première "
+    "connexion, utilisez votre notice de vote."
+)
+FIRST_LOGIN_ERROR = (
+    f"{GENERIC_LOGIN_ERROR} Si vous avez déjà choisi votre identifiant et confirmé votre adresse, "
+    "connectez-vous avec votre identifiant et votre mot de passe Élections."
+)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def login_view(request, slug: str):
+    """The election's login: the notice's four values, or (seed 004) identifier + password."""
     election = get_object_or_404(Election, slug=slug)
+    if election.uses_identifier_login:
+        return _login_page(
+            request,
+            election,
+            form_class=IdentifierLoginForm,
+            attempt=services.voter_identifier_login_attempt,
+            error=IDENTIFIER_LOGIN_ERROR,
+            template="accounts/login_identifier.html",
+        )
+    return _login_page(
+        request,
+        election,
+        form_class=VoterLoginForm,
+        attempt=services.voter_login_attempt,
+        error=GENERIC_LOGIN_ERROR,
+        template="accounts/login.html",
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def first_login_view(request, slug: str):
+    """Seed 004: the first connection, with the notice de vote."""
+    election = get_object_or_404(Election, slug=slug)
+    if not election.uses_identifier_login:
+        return redirect("accounts:login", slug=election.slug)
+    return _login_page(
+        request,
+        election,
+        form_class=VoterLoginForm,
+        attempt=services.voter_login_attempt,
+        error=FIRST_LOGIN_ERROR,
+        template="accounts/login_first.html",
+    )
+
+
+def _login_page(request, election, *, form_class, attempt, error: str, template: str):
     if request.user.is_authenticated and request.user.is_voter:
         return redirect("elections:home")
-    form = VoterLoginForm(
-        request.POST if request.method == "POST" else None, captcha=election.captcha_enabled
-    )
+    form = form_class(request.POST if request.method == "POST" else None, captcha=election.login_captcha)
     status = 200
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        outcome = services.voter_login_attempt(
-            request,
-            election=election,
-            matricule=data["matricule"],
-            birth_date=data["birth_date"],
-            security_key=data["security_key"],
-            password=data["password"],
-        )
+        data = {k: v for k, v in form.cleaned_data.items() if k != "captcha"}
+        outcome = attempt(request, election=election, **data)
         if outcome.logged_in:
             return redirect(_next_url(request) or "elections:home")
         if outcome.wait_seconds:
@@ -50,11 +100,11 @@ def login_view(request, slug: str):
             )
             status = 429
         else:
-            form.add_error(None, GENERIC_LOGIN_ERROR)
+            form.add_error(None, error)
             status = 400
     elif request.method == "POST":
         status = 400
-    return render(request, "accounts/login.html", {"form": form, "election": election}, status=status)
+    return render(request, template, {"form": form, "election": election}, status=status)
 
 
 def _next_url(request) -> str | None:
@@ -111,7 +161,7 @@ def password_reassort_view(request, slug: str):
     """Seed 000, case 3: a new password shown once on screen."""
     election = get_object_or_404(Election, slug=slug)
     form = PasswordReassortForm(
-        request.POST if request.method == "POST" else None, captcha=election.captcha_enabled
+        request.POST if request.method == "POST" else None, captcha=election.login_captcha
     )
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -124,7 +174,7 @@ def password_reassort_view(request, slug: str):
             address=throttle.client_address(request) or "inconnue",
         )
         if outcome.password:
-            context = {"election": election, "password": outcome.password}
+            context = {"election": election, "password": outcome.password, "identifier": outcome.identifier}
             return render(request, "accounts/reassort_password_done.html", context)
         if outcome.wait_seconds:
             form.add_error(
@@ -169,11 +219,17 @@ def account_view(request):
 def confirm_email_view(request, token: str):
     if not request.user.is_voter:
         return redirect("elections:index")
+    voter = request.user.voter
     try:
-        email = services.voter_confirm_email(voter=request.user.voter, token=token)
+        email = services.voter_confirm_email(voter=voter, token=token)
+    except services.IdentifierTaken:
+        return render(request, "accounts/confirm_email_invalid.html", {"taken": True}, status=400)
     except services.InvalidConfirmation:
         return render(request, "accounts/confirm_email_invalid.html", status=400)
-    messages.success(request, f"Votre adresse {email} est confirmée.")
+    if voter.election.uses_identifier_login and voter.credentials_set_up:
+        messages.success(request, f"Votre adresse {email} est confirmée : c'est désormais votre identifiant.")
+    else:
+        messages.success(request, f"Votre adresse {email} est confirmée.")
     return redirect("accounts:account")
 
 
@@ -258,3 +314,129 @@ def vote_code_request_view(request):
         else:
             status = 400
     return render(request, "accounts/vote_code_request.html", context, status=status)
+
+
+# --- seed 004: first connection and « mot de passe oublié » --------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@voter_required(setup_pending_ok=True)
+def credentials_setup_view(request):
+    """After the first connection with the notice: the identifier and the mot de passe Élections."""
+    voter = request.voter
+    if not voter.needs_credentials_setup:
+        return redirect("elections:home")
+    form = CredentialsSetupForm(request.POST if request.method == "POST" else None, voter=voter)
+    if request.method == "POST":
+        if form.is_valid():
+            email = form.cleaned_data["email"]
+            try:
+                confirmed = identifier.credentials_set_up(
+                    voter=voter, email=email, password=form.cleaned_data["password1"], request=request
+                )
+            except identifier.AlreadySetUp:
+                return redirect("elections:home")
+            if confirmed:
+                messages.success(
+                    request,
+                    f"Votre mot de passe Élections est enregistré. Votre identifiant est désormais {email}.",
+                )
+            else:
+                services.voter_request_email_change(voter=voter, email=email, request=request)
+                messages.success(
+                    request,
+                    "Votre mot de passe Élections est enregistré. Un lien de confirmation a été envoyé à "
+                    f"{email} : ouvrez-le pour que cette adresse devienne votre identifiant (pensez au "
+                    "dossier « courrier indésirable »). D'ici là, connectez-vous avec votre notice de vote "
+                    "et votre nouveau mot de passe Élections.",
+                )
+            return redirect("elections:home")
+        return render(request, "accounts/credentials_setup.html", {"form": form}, status=400)
+    return render(request, "accounts/credentials_setup.html", {"form": form})
+
+
+PASSWORD_LINK_SESSION_KEY = "isoloir_password_link"  # noqa: S105 (a session key name)
+PASSWORD_LINK_SET = "choisir"  # noqa: S105 (the URL word that stands for the token)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_link_request_view(request, slug: str):
+    """Seed 004, « mot de passe oublié »: a single-use link to the voter's identifier."""
+    election = get_object_or_404(Election, slug=slug)
+    if not election.uses_identifier_login:
+        return redirect("accounts:password_reassort", slug=election.slug)
+    form = PasswordLinkRequestForm(request.POST if request.method == "POST" else None, captcha=True)
+    context = {"form": form, "election": election, "minutes": settings.PASSWORD_RESET_TIMEOUT // 60}
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+
+            def link_for(uidb64: str, token: str) -> str:
+                return request.build_absolute_uri(
+                    reverse("accounts:password_link", args=[election.slug, uidb64, token])
+                )
+
+            outcome = identifier.password_link_request(
+                election=election,
+                identifier=form.cleaned_data["identifier"],
+                address=throttle.client_address(request) or "inconnue",
+                link_for=link_for,
+            )
+            if not outcome.wait_seconds:
+                return render(request, "accounts/password_link_sent.html", context)
+            form.add_error(
+                None,
+                "Trop de demandes pour cet identifiant. Pour votre sécurité, patientez "
+                f"{_duration(outcome.wait_seconds)} avant de réessayer, ou contactez le support.",
+            )
+            status = 429
+        else:
+            status = 400
+    return render(request, "accounts/password_link_request.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_link_view(request, slug: str, uidb64: str, token: str):
+    """The link of the e-mail. As in Django's own reset view, the token moves from the URL to
+    the session at once, so the page that asks for the password never shows it (Referer)."""
+    election = get_object_or_404(Election, slug=slug)
+    if token != PASSWORD_LINK_SET:
+        voter = identifier.password_link_voter(election=election, uidb64=uidb64, token=token)
+        if voter is None or request.method != "GET":
+            return _password_link_invalid(request, election)
+        request.session[PASSWORD_LINK_SESSION_KEY] = {"uid": uidb64, "token": token}
+        return redirect("accounts:password_link", slug=election.slug, uidb64=uidb64, token=PASSWORD_LINK_SET)
+    stored = request.session.get(PASSWORD_LINK_SESSION_KEY) or {}
+    voter = None
+    if stored.get("uid") == uidb64:
+        voter = identifier.password_link_voter(
+            election=election, uidb64=uidb64, token=stored.get("token", "")
+        )
+    if voter is None:
+        return _password_link_invalid(request, election)
+    form = ElectionPasswordForm(request.POST if request.method == "POST" else None, voter=voter)
+    if request.method == "POST":
+        if form.is_valid():
+            identifier.password_link_use(
+                voter=voter, password=form.cleaned_data["password1"], address=throttle.client_address(request)
+            )
+            del request.session[PASSWORD_LINK_SESSION_KEY]
+            messages.success(
+                request,
+                "Votre nouveau mot de passe Élections est enregistré. Connectez-vous avec votre identifiant.",
+            )
+            return redirect("accounts:login", slug=election.slug)
+        status = 400
+    else:
+        status = 200
+    context = {"form": form, "election": election, "voter": voter}
+    return render(request, "accounts/password_link_set.html", context, status=status)
+
+
+def _password_link_invalid(request, election):
+    identifier.password_link_invalid(election=election, address=throttle.client_address(request))
+    request.session.pop(PASSWORD_LINK_SESSION_KEY, None)
+    return render(request, "accounts/password_link_invalid.html", {"election": election}, status=400)

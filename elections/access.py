@@ -11,8 +11,15 @@ from django.urls import reverse
 from .models import CandidateList, Scrutin
 
 
-def voter_required(view):
-    """Only a logged-in voter; sets ``request.voter``. Staff and anonymous go to login."""
+def voter_required(view=None, *, setup_pending_ok: bool = False):
+    """Only a logged-in voter; sets ``request.voter``. Staff and anonymous go to login.
+
+    Seed 004: a voter who logged in with the notice but has not chosen their identifier
+    and mot de passe Élections yet is sent to do so first (``setup_pending_ok`` marks
+    the page where they do).
+    """
+    if view is None:
+        return lambda view: voter_required(view, setup_pending_ok=setup_pending_ok)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -20,6 +27,8 @@ def voter_required(view):
         if not user.is_authenticated or not user.is_voter:
             return redirect_to_login(request.get_full_path())
         request.voter = user.voter
+        if not setup_pending_ok and request.voter.needs_credentials_setup:
+            return redirect("accounts:credentials_setup")
         return view(request, *args, **kwargs)
 
     return wrapper

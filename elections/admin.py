@@ -51,7 +51,7 @@ class BureauMemberInline(admin.TabularInline):
 
 @admin.register(Election)
 class ElectionAdmin(AuditedModelAdmin):
-    list_display = ["name", "opens", "closes", "state", "captcha_enabled", "vote_code_enabled"]
+    list_display = ["name", "opens", "closes", "state", "login_mode", "captcha_enabled", "vote_code_enabled"]
     list_filter = ["state"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -63,7 +63,7 @@ class ElectionAdmin(AuditedModelAdmin):
         (None, {"fields": ["id", "name", "slug", "state"]}),
         ("Période de vote (heure de Paris)", {"fields": ["opens", "closes"]}),
         ("Support électeurs", {"fields": ["support_phones", "support_hours"]}),
-        ("Connexion", {"fields": ["captcha_enabled", "vote_code_enabled"]}),
+        ("Connexion", {"fields": ["login_mode", "captcha_enabled", "vote_code_enabled"]}),
         (
             "Réassort : seuils d'alerte",
             {"fields": ["reassort_flag_staff_per_hour", "reassort_flag_address_per_day"]},

@@ -84,7 +84,27 @@ class Election(models.Model):
         help_text="Un numéro par ligne, avec sa description (ex. « N° vert 0 800 808 900 »).",
     )
     support_hours = models.CharField("horaires du support", max_length=300, blank=True)
-    captcha_enabled = models.BooleanField("captcha à la connexion", default=False)
+
+    class LoginMode(models.TextChoices):
+        NOTICE = "notice", "Matricule, date de naissance, clé de sécurité et mot de passe de la notice"
+        IDENTIFIER = (
+            "identifier",
+            ("Identifiant (adresse électronique) et mot de passe Élections choisis à la première connexion"),
+        )
+
+    login_mode = models.CharField(
+        "mode de connexion",
+        max_length=16,
+        choices=LoginMode.choices,
+        default=LoginMode.NOTICE,
+        help_text="Avec l'identifiant, la première connexion se fait avec la notice de vote ; l'électeur "
+        "choisit alors son adresse et son mot de passe Élections. Ce mode exige le captcha et le code de vote.",
+    )
+    captcha_enabled = models.BooleanField(
+        "captcha à la connexion",
+        default=False,
+        help_text="Toujours présent avec la connexion par identifiant.",
+    )
     vote_code_enabled = models.BooleanField("code de vote exigé", default=False)
     reassort_flag_staff_per_hour = models.PositiveSmallIntegerField(
         "alerte : lectures ou réinitialisations par un agent en une heure, au-delà de",
@@ -108,6 +128,14 @@ class Election(models.Model):
                 name="election_closes_after_opens",
                 violation_error_message="La fermeture doit suivre l'ouverture.",
             ),
+            # Seed 004: the identifier login is an address and a password only; the code
+            # de vote is its second factor.
+            models.CheckConstraint(
+                condition=~Q(login_mode="identifier") | Q(vote_code_enabled=True),
+                name="election_identifier_login_needs_vote_code",
+                violation_error_message="La connexion par identifiant exige le code de vote : cochez "
+                "« code de vote exigé ».",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -116,6 +144,15 @@ class Election(models.Model):
     def is_within_window(self, at=None) -> bool:
         at = at or timezone.now()
         return self.opens <= at < self.closes
+
+    @property
+    def uses_identifier_login(self) -> bool:
+        return self.login_mode == self.LoginMode.IDENTIFIER
+
+    @property
+    def login_captcha(self) -> bool:
+        """The voters' login and recovery forms carry a captcha (always with the identifier login)."""
+        return self.captcha_enabled or self.uses_identifier_login
 
     def support_phone_lines(self) -> list[str]:
         return [line.strip() for line in self.support_phones.splitlines() if line.strip()]

@@ -84,6 +84,7 @@ AUTHENTICATION_BACKENDS = [
     # First, as django-axes requires: it refuses a locked-out attempt before any work.
     "axes.backends.AxesStandaloneBackend",
     "accounts.backends.VoterBackend",
+    "accounts.backends.IdentifierBackend",
     "accounts.backends.StaffBackend",
 ]
 PASSWORD_HASHERS = [
@@ -214,6 +215,8 @@ CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ne-pas-repondre@isoloir.localhost")
 EMAIL_CONFIRMATION_MAX_AGE = 48 * 3600
+# Seed 004: the « mot de passe oublié » link (single use) lives an hour.
+PASSWORD_RESET_TIMEOUT = 3600
 
 LOGGING = {
     "version": 1,
