@@ -37,6 +37,7 @@ from .backends import identifier_voter
 from .models import User, Voter
 
 LINK_KIND = "password-link"
+OPEN_KIND = "password-link-open"
 
 
 class VoterPasswordResetTokens(PasswordResetTokenGenerator):
@@ -210,7 +211,13 @@ def password_link_voter(*, election, uidb64: str, token: str) -> Voter | None:
     return voter if tokens.check_token(voter.user, token) else None
 
 
-def password_link_invalid(*, election, address: str | None) -> None:
+def password_link_invalid(*, election, address: str | None) -> bool:
+    """Record a dead or altered link; False (and nothing written) once this address has
+    opened more than the daily réassort ceiling of them, so the trail cannot be flooded."""
+    where = address or "inconnue"
+    if throttle.reassort_check(kind=OPEN_KIND, account="", address=where) is not None:
+        return False
+    throttle.reassort_record_attempt(kind=OPEN_KIND, address=where)
     audit_record(
         actor=None,
         action="reassort.password_link.invalid",
@@ -218,6 +225,7 @@ def password_link_invalid(*, election, address: str | None) -> None:
         object_label=f"lien invalide ou expiré ({election.slug})",
         address=address,
     )
+    return True
 
 
 @transaction.atomic

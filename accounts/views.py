@@ -437,6 +437,7 @@ def password_link_view(request, slug: str, uidb64: str, token: str):
 
 
 def _password_link_invalid(request, election):
-    identifier.password_link_invalid(election=election, address=throttle.client_address(request))
+    recorded = identifier.password_link_invalid(election=election, address=throttle.client_address(request))
     request.session.pop(PASSWORD_LINK_SESSION_KEY, None)
-    return render(request, "accounts/password_link_invalid.html", {"election": election}, status=400)
+    status = 400 if recorded else 429
+    return render(request, "accounts/password_link_invalid.html", {"election": election}, status=status)

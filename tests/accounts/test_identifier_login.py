@@ -536,3 +536,19 @@ def test_an_address_changed_by_staff_is_no_longer_the_identifier(admin_client, s
     first_login(set_up, NEW_PASSWORD)
     entry = AuditEntry.objects.filter(action="voter.update").latest("id")
     assert entry.new_values["email_confirmed"] is False
+
+
+def test_dead_links_cannot_flood_the_trail(set_up, settings):
+    settings.REASSORT_ADDRESS_ATTEMPTS_PER_DAY = 3
+    url = f"/connexion/{set_up.election.slug}/mot-de-passe-oublie/MQ/abc-123/"
+    statuses = [Client(REMOTE_ADDR="203.0.113.9").get(url).status_code for _ in range(5)]
+    assert statuses == [400, 400, 400, 429, 429]
+    assert AuditEntry.objects.filter(action="reassort.password_link.invalid").count() == 3
+    assert Client(REMOTE_ADDR="198.51.100.3").get(url).status_code == 400
+
+
+@pytest.mark.parametrize("uid", ["MQ", "OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk", "not-base64!", "LTE", "AA"])
+def test_odd_link_ids_are_refused_without_a_server_error(set_up, uid):
+    response = Client().get(f"/connexion/{set_up.election.slug}/mot-de-passe-oublie/{uid}/abc-123/")
+    assert response.status_code == 400
+    assert "Ce lien n'est plus valable" in text(response)
