@@ -36,6 +36,26 @@ def voter_snapshot(voter: Voter) -> dict:
     return snapshot(voter, secret_fields=VOTER_SECRET_FIELDS)
 
 
+def recovery_digests(
+    *, card_serial: str = "", iban: str = "", numen: str = "", nir: str = ""
+) -> dict[str, str]:
+    """The digests of the recovery values given (empty values are left out).
+
+    ``card_serial`` keeps its first 6 characters, ``iban`` its last 6, ``nir`` its
+    first 10 digits, as the réassort forms ask them (seeds, DESIGN.md §2).
+    """
+    digests = {}
+    if card_serial:
+        digests["card_serial_digest"] = secrets.digest("card-serial", secrets.normalise(card_serial)[:6])
+    if iban:
+        digests["iban_tail_digest"] = secrets.digest("iban-tail", secrets.normalise(iban)[-6:])
+    if numen:
+        digests["numen_digest"] = secrets.digest("numen", numen)
+    if nir:
+        digests["nir_prefix_digest"] = secrets.digest("nir-prefix", secrets.normalise(nir)[:10])
+    return digests
+
+
 def voter_set_recovery_secrets(
     *,
     voter: Voter,
@@ -44,25 +64,11 @@ def voter_set_recovery_secrets(
     numen: str = "",
     nir: str = "",
 ) -> list[str]:
-    """Store the digests of the recovery values given; returns the fields changed.
-
-    ``card_serial`` keeps its first 6 characters, ``iban`` its last 6, ``nir`` its
-    first 10 digits, as the réassort forms ask them (seeds, DESIGN.md §2).
-    """
-    changed = []
-    if card_serial:
-        voter.card_serial_digest = secrets.digest("card-serial", secrets.normalise(card_serial)[:6])
-        changed.append("card_serial_digest")
-    if iban:
-        voter.iban_tail_digest = secrets.digest("iban-tail", secrets.normalise(iban)[-6:])
-        changed.append("iban_tail_digest")
-    if numen:
-        voter.numen_digest = secrets.digest("numen", numen)
-        changed.append("numen_digest")
-    if nir:
-        voter.nir_prefix_digest = secrets.digest("nir-prefix", secrets.normalise(nir)[:10])
-        changed.append("nir_prefix_digest")
-    return changed
+    """Store the digests of the recovery values given; returns the fields changed."""
+    digests = recovery_digests(card_serial=card_serial, iban=iban, numen=numen, nir=nir)
+    for field, value in digests.items():
+        setattr(voter, field, value)
+    return list(digests)
 
 
 def voter_attach_account(

@@ -443,3 +443,67 @@ class BureauMember(models.Model):
         if self.role == self.Role.DELEGATE:
             label = f"{label} n° {self.index}"
         return f"{label} : {self.user}"
+
+
+class TrackedJob(models.Model):
+    """What every background job of the staff shows: who asked, its state and progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "En attente"
+        RUNNING = "running", "En cours"
+        READY = "ready", "Aperçu prêt"
+        INVALID = "invalid", "Fichier à corriger"
+        APPLYING = "applying", "Application en cours"
+        DONE = "done", "Terminé"
+        FAILED = "failed", "Échec"
+        CANCELLED = "cancelled", "Annulé"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    election = models.ForeignKey(
+        Election, on_delete=models.CASCADE, related_name="+", verbose_name="élection"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="demandé par"
+    )
+    created = models.DateTimeField("demandé le", default=timezone.now)
+    finished = models.DateTimeField("terminé le", null=True, blank=True)
+    status = models.CharField("état", max_length=16, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField("lignes traitées", default=0)
+    total = models.PositiveIntegerField("lignes à traiter", default=0)
+    error = models.TextField("erreur", blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created"]
+
+    @property
+    def running(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING, self.Status.APPLYING)
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.done / self.total)) if self.total else 0
+
+
+class VoterImport(TrackedJob):
+    """One CSV or XLSX file of voters and rolls: analysed into a preview, then applied whole.
+
+    The file holds recovery secrets in clear, so it is kept encrypted (Fernet) in the
+    private storage only until the import is applied or cancelled.
+    """
+
+    file_name = models.CharField("fichier", max_length=255)
+    file_sha256 = models.CharField("empreinte SHA-256 du fichier", max_length=64)
+    stored_as = models.CharField("stockage chiffré", max_length=255, blank=True, editable=False)
+    establishments = models.ManyToManyField(
+        Establishment, blank=True, related_name="+", verbose_name="établissements concernés"
+    )
+    report = models.JSONField("aperçu", null=True, blank=True)
+    fingerprint = models.CharField("empreinte de l'aperçu", max_length=64, blank=True)
+
+    class Meta(TrackedJob.Meta):
+        verbose_name = "import d'électeurs"
+        verbose_name_plural = "imports d'électeurs"
+
+    def __str__(self) -> str:
+        return f"Import « {self.file_name} » du {timezone.localtime(self.created):%d/%m/%Y %H:%M}"

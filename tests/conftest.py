@@ -20,6 +20,38 @@ def _clear_cache():
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_ROOT = tmp_path / "private"
+
+
+def run_jobs() -> int:
+    """Run every queued background job with db_worker's own Worker, then return how many ran.
+
+    The same claim and run as ``manage.py db_worker``, without its loop, which closes
+    the database connection between tasks (and so the test's transaction).
+    """
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="tests",
+        excluded_queue_names=[],
+    )
+    ran = 0
+    while (
+        task_result := DBTaskResult.objects.ready().filter(backend_name="default").get_locked()
+    ) is not None:
+        task_result.claim(worker.worker_id)
+        worker.run_task(task_result)
+        task_result.refresh_from_db()
+        assert task_result.status == "SUCCESSFUL", task_result.traceback
+        ran += 1
+    return ran
 
 
 @pytest.fixture

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "axes",
     "captcha",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "elections",
     "ballots",
@@ -118,6 +120,9 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# Files no web route ever serves: uploaded imports (encrypted) and generated letters.
+# In production, a volume shared by the app servers and the task workers.
+PRIVATE_ROOT = env.path("PRIVATE_ROOT", default=BASE_DIR / "var" / "private")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -215,6 +220,10 @@ CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ne-pas-repondre@isoloir.localhost")
 EMAIL_CONFIRMATION_MAX_AGE = 48 * 3600
+# Background jobs (imports, letters): django-tasks with its database backend; workers
+# run ``manage.py db_worker`` (``make demo`` starts one).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+VOTER_IMPORT_MAX_MEGABYTES = env.int("VOTER_IMPORT_MAX_MEGABYTES", default=200)
 # Seed 004: the « mot de passe oublié » link (single use) lives an hour.
 PASSWORD_RESET_TIMEOUT = 3600
 

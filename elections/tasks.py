@@ -1,0 +1,18 @@
+"""Background jobs of the elections app (django-tasks; workers run ``manage.py db_worker``)."""
+
+from django_tasks import task
+
+from . import imports
+from .models import VoterImport
+
+
+@task()
+def voter_import_analyse(import_id: str) -> str:
+    job = VoterImport.objects.select_related("election", "created_by").get(pk=import_id)
+    return imports.import_analyse(job).status
+
+
+@task()
+def voter_import_apply(import_id: str) -> str:
+    job = VoterImport.objects.select_related("election", "created_by").get(pk=import_id)
+    return imports.import_apply(job).status

@@ -1,0 +1,295 @@
+"""Importing voters and rolls (issue 6, item 1): preview, all-or-nothing apply, scope, errors."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from accounts import secrets
+from accounts.models import AuditEntry, User, Voter
+from elections import imports
+from elections.models import Election, Establishment, RollEntry, VoterImport
+from tests.conftest import run_jobs
+from tests.factories import ElectionFactory, ScrutinFactory, StaffFactory, make_voter
+
+pytestmark = pytest.mark.django_db
+
+HEADER = [
+    "Matricule",
+    "Nom",
+    "Prénom",
+    "Date de naissance",
+    "Établissement",
+    "Scrutins",
+    "Courriel",
+    "Carte agent",
+    "IBAN",
+    "NIR",
+]
+
+
+@pytest.fixture
+def election(db):
+    election = ElectionFactory(state=Election.State.PREPARATION)
+    ScrutinFactory(election=election, code="csa")
+    ScrutinFactory(election=election, code="cap")
+    return election
+
+
+@pytest.fixture
+def places(db):
+    return {
+        code: Establishment.objects.create(code=code, name=f"Établissement {code}")
+        for code in ("EST1", "EST2")
+    }
+
+
+@pytest.fixture
+def admin(db):
+    return User.objects.create_superuser("chef", password="chef-password-123")  # noqa: S106
+
+
+def person(i, establishment="EST1", scrutins="csa cap", **extra):
+    row = {
+        "Matricule": f"M{i:05d}",
+        "Nom": f"Nom{i}",
+        "Prénom": f"Prénom{i}",
+        "Date de naissance": "14/07/1985",
+        "Établissement": establishment,
+        "Scrutins": scrutins,
+        "Courriel": f"agent{i}@example.org",
+        "Carte agent": "oui",
+        "IBAN": "FR76 1234 5123 4501 2345 6A01 201",
+        "NIR": "1850775123456",
+    }
+    row.update(extra)
+    return row
+
+
+def csv_bytes(rows, header=HEADER, delimiter=";", encoding="utf-8-sig") -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header, delimiter=delimiter, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+def upload(election, user, data, name="agents.csv") -> VoterImport:
+    job = imports.import_create(election=election, user=user, name=name, data=data)
+    run_jobs()
+    job.refresh_from_db()
+    return job
+
+
+def apply(job, user, removals=False) -> VoterImport:
+    imports.import_confirm(job=job, user=user, removals_confirmed=removals)
+    run_jobs()
+    job.refresh_from_db()
+    return job
+
+
+def test_a_valid_file_is_previewed_then_applied_whole(election, places, admin):
+    job = upload(election, admin, csv_bytes([person(i) for i in range(1, 6)] + [person(6, "EST2", "csa")]))
+    assert job.status == VoterImport.Status.READY, job.error
+    counts = job.report["counts"]
+    assert counts == {"added": 6, "changed": 0, "unchanged": 0, "removed": 0, "roll_changes": 6, "errors": 0}
+    assert job.report["scope"] == ["EST1", "EST2"]
+    assert not Voter.objects.exists()  # nothing written before the apply
+    job = apply(job, admin)
+    assert job.status == VoterImport.Status.DONE
+    voter = Voter.objects.get(matricule="M00001")
+    assert (voter.last_name, voter.first_name, voter.birth_date) == ("Nom1", "Prénom1", dt.date(1985, 7, 14))
+    assert voter.establishment.code == "EST1" and not voter.email_confirmed
+    assert set(voter.roll_entries.values_list("scrutin__code", flat=True)) == {"csa", "cap"}
+    assert secrets.digest_matches("iban-tail", "A01201", voter.iban_tail_digest)
+    assert secrets.digest_matches("nir-prefix", "1850775123", voter.nir_prefix_digest)
+    assert len(secrets.decrypt_security_key(voter.security_key_encrypted)) == 12
+    assert not voter.user.has_usable_password()  # the password comes with the notice
+    assert RollEntry.objects.count() == 11
+    entry = AuditEntry.objects.get(action="voters.import.apply")
+    assert entry.new_values["counts"]["added"] == 6 and "M00006" in entry.new_values["added"]
+    assert entry.new_values["sha256"] == job.file_sha256
+    # The file with its secrets in clear is gone once applied.
+    assert not any((imports.Path(imports.settings.PRIVATE_ROOT) / "imports").iterdir())
+
+
+def test_reimporting_the_same_file_changes_nothing(election, places, admin):
+    data = csv_bytes([person(i) for i in range(1, 4)])
+    apply(upload(election, admin, data), admin)
+    before = list(Voter.objects.order_by("pk").values_list("pk", "user_id", "security_key_encrypted"))
+    job = upload(election, admin, data)
+    assert job.report["counts"] == {
+        "added": 0,
+        "changed": 0,
+        "unchanged": 3,
+        "removed": 0,
+        "roll_changes": 0,
+        "errors": 0,
+    }
+    apply(job, admin)
+    assert list(Voter.objects.order_by("pk").values_list("pk", "user_id", "security_key_encrypted")) == before
+
+
+def test_an_xlsx_file_with_date_and_number_cells_reads_like_the_csv(election, places, admin):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    sheet.append(
+        [
+            "M00001",
+            "Nom1",
+            "Prénom1",
+            dt.datetime(1985, 7, 14),  # noqa: DTZ001 (a spreadsheet cell has no zone)
+            "EST1",
+            "csa cap",
+            "agent1@example.org",
+            "oui",
+            "FR76 1234 5123 4501 2345 6A01 201",
+            1850775123456,
+        ]
+    )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    job = apply(upload(election, admin, buffer.getvalue(), "agents.xlsx"), admin)
+    assert job.status == VoterImport.Status.DONE
+    again = upload(election, admin, csv_bytes([person(1)]))
+    assert again.report["counts"]["unchanged"] == 1  # same values as the CSV of the same person
+
+
+def test_a_windows_csv_with_commas_is_read(election, places, admin):
+    data = csv_bytes([person(1, Nom="Lefèvre")], delimiter=",", encoding="cp1252")
+    job = apply(upload(election, admin, data), admin)
+    assert job.status == VoterImport.Status.DONE
+    assert Voter.objects.get().last_name == "Lefèvre"
+
+
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        ({"Matricule": ""}, "matricule manquant"),
+        ({"Matricule": "M 1"}, "matricule invalide"),
+        ({"Nom": ""}, "nom manquant"),
+        ({"Date de naissance": "31/02/1985"}, "date de naissance « 31/02/1985 » illisible"),
+        ({"Date de naissance": "14/07/2999"}, "date de naissance 14/07/2999 impossible"),
+        ({"Établissement": "NOPE"}, "établissement « NOPE » inconnu"),
+        ({"Scrutins": "csa ccp-inconnu"}, "scrutin inconnu dans cette élection : « ccp-inconnu »"),
+        ({"Courriel": "agent@"}, "courriel « agent@ » invalide"),
+        ({"Carte agent": "peut-être"}, "carte agent « peut-être » : écrivez « oui » ou « non »"),
+        ({"IBAN": "A01"}, "IBAN trop court"),
+        ({"NIR": "18507"}, "NIR invalide"),
+    ],
+)
+def test_each_kind_of_line_error_is_named_and_blocks_the_apply(election, places, admin, change, message):
+    job = upload(election, admin, csv_bytes([person(1), person(2, **change)]))
+    assert job.status == VoterImport.Status.INVALID
+    assert [error["line"] for error in job.report["errors"]] == [3]
+    assert message in job.report["errors"][0]["message"]
+    with pytest.raises(imports.ImportRefused):
+        imports.import_confirm(job=job, user=admin, removals_confirmed=True)
+    assert not Voter.objects.exists()
+
+
+def test_a_duplicated_matricule_names_both_lines(election, places, admin):
+    job = upload(election, admin, csv_bytes([person(1), person(2), person(1, Nom="Autre")]))
+    assert job.report["errors"] == [{"line": 4, "message": "matricule « M00001 » en double (déjà ligne 2)"}]
+
+
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        (b"", "Le fichier est vide"),
+        (
+            b"Matricule;Nom\nM1;X\n",
+            "Colonnes obligatoires absentes : « prenom », « date_naissance », « etablissement ».",
+        ),
+        (
+            "Matricule;Nom;Nom;Prénom;Date de naissance;Établissement\n".encode(),
+            "La colonne « nom » figure deux fois.",
+        ),
+        (csv_bytes([]), "Le fichier ne contient aucun électeur."),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "Le format Excel 97-2003 (.xls) n'est pas lu"),
+        (b"PK\x03\x04garbage", "Ce fichier XLSX est illisible ou endommagé"),
+        (b"\x00\x01\x02binary", "Ce fichier n'est ni un CSV ni un XLSX."),
+    ],
+)
+def test_unusable_files_are_refused_with_the_reason(election, places, admin, data, message):
+    job = upload(election, admin, data)
+    assert job.status == VoterImport.Status.INVALID
+    assert message in job.error
+
+
+def test_an_import_is_scoped_to_the_establishments_it_names(election, places, admin):
+    apply(upload(election, admin, csv_bytes([person(1), person(2), person(3, "EST2")])), admin)
+    job = upload(election, admin, csv_bytes([person(1, Nom="Renommé")]))
+    counts = job.report["counts"]
+    assert (counts["changed"], counts["removed"]) == (1, 1)  # M00002 (EST1) goes; M00003 (EST2) untouched
+    assert job.report["removed"][0]["matricule"] == "M00002"
+    assert job.report["changed"][0]["fields"] == ["nom"]
+    with pytest.raises(imports.ImportRefused, match="Confirmez la suppression"):
+        imports.import_confirm(job=job, user=admin, removals_confirmed=False)
+    apply(job, admin, removals=True)
+    assert set(Voter.objects.values_list("matricule", flat=True)) == {"M00001", "M00003"}
+    assert Voter.objects.get(matricule="M00001").last_name == "Renommé"
+    assert User.objects.filter(voter__isnull=True, is_staff=False).count() == 0  # the account went too
+
+
+def test_changes_to_address_and_rolls(election, places, admin):
+    apply(upload(election, admin, csv_bytes([person(1)])), admin)
+    Voter.objects.update(email_confirmed=True)
+    job = upload(election, admin, csv_bytes([person(1, Courriel="nouvelle@example.org", Scrutins="cap")]))
+    assert job.report["changed"][0]["fields"] == ["courriel", "scrutins"]
+    apply(job, admin)
+    voter = Voter.objects.get()
+    assert (voter.email, voter.email_confirmed) == ("nouvelle@example.org", False)
+    assert list(voter.roll_entries.values_list("scrutin__code", flat=True)) == ["cap"]
+
+
+def test_an_rh_referent_imports_only_their_establishments(election, places):
+    from django.contrib.auth.models import Group
+
+    referent = StaffFactory(groups=[Group.objects.get(name="Référent RH")])
+    referent.establishments.set([places["EST1"]])
+    make_voter(election=election, matricule="M00009", establishment=places["EST2"])
+    job = upload(election, referent, csv_bytes([person(1), person(2, "EST2"), person(9)]))
+    assert [e["line"] for e in job.report["errors"]] == [3, 4]
+    assert "vous ne gérez pas cet établissement" in job.report["errors"][0]["message"]
+    assert "d'un établissement que vous ne gérez pas" in job.report["errors"][1]["message"]
+
+
+def test_rolls_cannot_change_once_the_election_is_sealed(election, places, admin):
+    job = upload(election, admin, csv_bytes([person(1)]))
+    Election.objects.filter(pk=election.pk).update(state=Election.State.SEALED)
+    job = apply(job, admin)
+    assert job.status == VoterImport.Status.FAILED and "ne peuvent plus changer" in job.error
+    assert not Voter.objects.exists()
+    election.refresh_from_db()
+    with pytest.raises(imports.ImportRefused, match="ne peuvent plus changer"):
+        imports.import_create(election=election, user=admin, name="x.csv", data=csv_bytes([person(2)]))
+
+
+def test_a_change_after_the_preview_applies_nothing(election, places, admin):
+    job = upload(election, admin, csv_bytes([person(1), person(2)]))
+    make_voter(election=election, matricule="M00002", establishment=places["EST1"])
+    job = apply(job, admin)
+    assert job.status == VoterImport.Status.FAILED and "ont changé depuis l'aperçu" in job.error
+    assert list(Voter.objects.values_list("matricule", flat=True)) == ["M00002"]
+
+
+def test_a_cancelled_import_forgets_its_file(election, places, admin):
+    job = upload(election, admin, csv_bytes([person(1)]))
+    imports.import_cancel(job=job, user=admin)
+    job.refresh_from_db()
+    assert job.status == VoterImport.Status.CANCELLED
+    with pytest.raises(imports.ImportRefused):
+        imports.import_confirm(job=job, user=admin, removals_confirmed=False)
+    assert not any((imports.Path(imports.settings.PRIVATE_ROOT) / "imports").iterdir())
+    assert AuditEntry.objects.filter(action="voters.import.cancel").exists()
+
+
+def test_the_stored_file_is_encrypted(election, places, admin):
+    job = imports.import_create(election=election, user=admin, name="agents.csv", data=csv_bytes([person(1)]))
+    stored = (imports.Path(imports.settings.PRIVATE_ROOT) / "imports" / job.stored_as).read_bytes()
+    assert b"M00001" not in stored and b"FR76" not in stored
+    assert imports.file_read(job).startswith(b"\xef\xbb\xbfMatricule")
