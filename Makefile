@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed-$(shell cat requirements/dev.txt pyproject.toml | sha256sum | cut -c1-16)
 
-.PHONY: demo test install lint migrations-check lock clean bench-cast js js-check bench-js
+.PHONY: demo test install lint migrations-check lock clean bench-cast bench-import js js-check bench-js
 
 $(STAMP): requirements/dev.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,12 +15,15 @@ $(STAMP): requirements/dev.txt pyproject.toml
 
 install: $(STAMP)
 
-## make demo: set up, migrate SQLite, load the demo election and serve it on :8000
+## make demo: set up, migrate SQLite, load the demo election and serve it on :8000,
+## with one background worker (imports, letters) whose log is var/demo-worker.log
 demo: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
 	@echo
 	@echo "Isoloir tourne sur http://127.0.0.1:8000/ — Ctrl-C pour arrêter."
+	@mkdir -p var; $(MANAGE) db_worker --no-reload > var/demo-worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:8000 --noreload
 
 ## make test: set up and run the whole suite (SQLite; PostgreSQL when DATABASE_URL says so)
@@ -38,6 +41,10 @@ migrations-check: install
 ## make bench-cast: concurrent JE VOTE on gunicorn + local PostgreSQL and Redis (bench/README.md)
 bench-cast: install
 	$(PY) bench/cast.py $(BENCH_ARGS)
+
+## make bench-import: voter imports of 50,000 and 500,000 lines on local PostgreSQL (bench/README.md)
+bench-import: install
+	$(PY) bench/import_voters.py $(BENCH_ARGS)
 
 ## make js: rebuild static/js/isoloir-crypto.js from frontend/ (Node >= 20.19, npm; the bundle is committed)
 js:

@@ -22,6 +22,8 @@ ROLES = {
         ("elections", "change_voterrequest"),
         ("elections", "view_election"),
         ("elections", "view_establishment"),
+        ("elections", "add_voterimport"),
+        ("elections", "view_voterimport"),
     ],
     # Looks voters up to help them; sees assistance requests. Never edits rolls.
     "Support électeurs": [

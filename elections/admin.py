@@ -1,9 +1,13 @@
-from django.contrib import admin
+import csv
+
+from django.conf import settings
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 
 from accounts.admin import scoped_to_user
@@ -11,7 +15,9 @@ from accounts.audit import audit_verify
 from accounts.audit_admin import AuditedModelAdmin
 from accounts.trail import reassort_trail
 
+from . import imports
 from .context_processors import footer_pages_forget
+from .forms import VoterImportConfirmForm, VoterImportForm
 from .models import (
     BureauMember,
     Candidate,
@@ -21,6 +27,7 @@ from .models import (
     Page,
     RollEntry,
     Scrutin,
+    VoterImport,
     VoterRequest,
 )
 
@@ -207,3 +214,103 @@ class BureauMemberAdmin(AuditedModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(VoterImport)
+class VoterImportAdmin(admin.ModelAdmin):
+    """Upload → background analysis with progress → preview → confirm → background apply."""
+
+    list_display = ["created", "file_name", "election", "created_by", "status", "finished"]
+    list_filter = ["status", "election"]
+    list_select_related = ["election", "created_by"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(created_by=request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        template = self.admin_site.admin_view(self.template_view)
+        return [path("modele.csv", template, name="elections_voterimport_template"), *super().get_urls()]
+
+    def template_view(self, request):
+        """A CSV with every column and one example line, in Excel's French dialect."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="modele-import-electeurs.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow([column.label for column in imports.COLUMNS])
+        writer.writerow(imports.EXAMPLE_LINE)
+        return response
+
+    @method_decorator(never_cache)
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = VoterImportForm(request.POST or None, request.FILES or None)
+        status = 200
+        if request.method == "POST":
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                try:
+                    job = imports.import_create(
+                        election=form.cleaned_data["election"],
+                        user=request.user,
+                        name=upload.name,
+                        data=upload.read(),
+                    )
+                except imports.ImportRefused as refusal:
+                    form.add_error(None, str(refusal))
+                else:
+                    return redirect("admin:elections_voterimport_change", job.pk)
+            status = 400
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Importer des électeurs et des listes électorales",
+            "form": form,
+            "columns": imports.COLUMNS,
+            "limit": settings.VOTER_IMPORT_MAX_MEGABYTES,
+        }
+        return render(request, "admin/elections/voterimport/upload.html", context, status=status)
+
+    @method_decorator(never_cache)
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        job = self.get_object(request, object_id)
+        if job is None or not self.has_view_permission(request, job):
+            raise Http404
+        form = VoterImportConfirmForm(request.POST or None)
+        status = 200
+        if request.method == "POST" and form.is_valid():
+            try:
+                if "cancel" in request.POST:
+                    imports.import_cancel(job=job, user=request.user)
+                    messages.success(request, "L'import est annulé ; le fichier déposé est effacé.")
+                else:
+                    imports.import_confirm(
+                        job=job, user=request.user, removals_confirmed=form.cleaned_data["removals_confirmed"]
+                    )
+                    messages.success(request, "L'application de l'import a commencé.")
+                return redirect("admin:elections_voterimport_change", job.pk)
+            except imports.ImportRefused as refusal:
+                form.add_error(None, str(refusal))
+                status = 400
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": str(job),
+            "job": job,
+            "report": job.report or {},
+            "form": form,
+        }
+        return render(request, "admin/elections/voterimport/detail.html", context, status=status)

@@ -4,7 +4,7 @@ from django import forms
 
 from voting_portal.forms import DsfrFormMixin
 
-from .models import VoterRequest
+from .models import Election, VoterRequest
 
 
 class VoterRequestForm(DsfrFormMixin, forms.ModelForm):
@@ -24,3 +24,41 @@ class VoterRequestForm(DsfrFormMixin, forms.ModelForm):
 
 class RollSearchForm(DsfrFormMixin, forms.Form):
     q = forms.CharField(label="Rechercher un nom", max_length=100, required=False)
+
+
+class VoterImportForm(forms.Form):
+    """The file of voters and rolls an RH referent uploads (issue 6, item 1)."""
+
+    election: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="Élection",
+        queryset=Election.objects.none(),
+        empty_label=None,
+        help_text="Seules les élections en préparation acceptent un import : les listes électorales sont "
+        "figées au scellement.",
+    )
+    file = forms.FileField(
+        label="Fichier CSV ou XLSX",
+        help_text="Première ligne : les noms de colonnes décrits ci-dessous. CSV en UTF-8 ou Windows, séparateur "
+        "« ; » ou « , ».",
+        error_messages={"required": "Choisissez le fichier à importer.", "empty": "Ce fichier est vide."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["election"])
+        field.queryset = Election.objects.filter(state=Election.State.PREPARATION)
+
+    def clean_file(self):
+        from django.conf import settings
+
+        upload = self.cleaned_data["file"]
+        limit = settings.VOTER_IMPORT_MAX_MEGABYTES
+        if upload.size > limit * 1024 * 1024:
+            raise forms.ValidationError(f"Le fichier dépasse {limit} Mo : découpez-le par établissement.")
+        if not upload.name.lower().endswith((".csv", ".xlsx", ".txt")):
+            raise forms.ValidationError("Le fichier doit être un CSV (.csv) ou un classeur Excel (.xlsx).")
+        return upload
+
+
+class VoterImportConfirmForm(forms.Form):
+    removals_confirmed = forms.BooleanField(label="", required=False)

@@ -103,6 +103,11 @@ COLUMNS = [
     Column("numen", "numen", False, "NUMEN (demande de code de vote)."),
     Column("nir", "nir", False, "Numéro de sécurité sociale (demande de code de vote ; seuls les 10 premiers chiffres servent).", ("numero_securite_sociale", "securite_sociale")),
 ]  # fmt: skip
+EXAMPLE_LINE = [
+    "R0001", "Lambert", "Odile", "14/03/1978", "DDI87", "csa-ministeriel capn-attaches",
+    "odile.lambert@exemple.gouv.fr", "12 rue Jean Jaurès, 87000 Limoges", "Service des ressources humaines",
+    "oui", "ACD0001X", "FR76 1234 5123 4501 2345 6A01 201", "", "",
+]  # fmt: skip
 _BY_NAME = {name: column for column in COLUMNS for name in (column.key, *column.aliases)}
 SECRET_COLUMNS = {"numero_carte": "card_serial", "iban": "iban", "numen": "numen", "nir": "nir"}
 # What the preview names when a voter changes (secrets: only that they changed).

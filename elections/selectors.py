@@ -1,7 +1,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
 from .access import scrutins_for_voter
@@ -53,6 +53,9 @@ def scrutin_roll(scrutin, *, search: str = ""):
 
 
 def elections_for_login(now: dt.datetime | None = None):
-    """Elections a voter may log into: not finished more than a month ago."""
+    """Elections a voter may log into: with voters, and not finished more than a month ago."""
+    from accounts.models import Voter
+
     now = now or timezone.now()
-    return Election.objects.filter(closes__gte=now - dt.timedelta(days=31)).order_by("opens")
+    with_voters = Exists(Voter.objects.filter(election=OuterRef("pk")))
+    return Election.objects.filter(with_voters, closes__gte=now - dt.timedelta(days=31)).order_by("opens")

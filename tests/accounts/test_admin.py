@@ -29,17 +29,23 @@ MATRIX = [
     (RH, "/gestion/elections/election/add/", 403),
     (RH, "/gestion/accounts/auditentry/", 403),
     (RH, "/gestion/accounts/user/", 403),
+    (RH, "/gestion/elections/voterimport/", 200),
+    (RH, "/gestion/elections/voterimport/add/", 200),
+    (RH, "/gestion/elections/voterimport/modele.csv", 200),
     (SUPPORT, "/gestion/accounts/voter/", 200),
     (SUPPORT, "/gestion/accounts/voter/add/", 403),
     (SUPPORT, "/gestion/elections/rollentry/add/", 403),
     (SUPPORT, "/gestion/elections/scrutin/add/", 403),
     (SUPPORT, "/gestion/accounts/auditentry/", 403),
+    (SUPPORT, "/gestion/elections/voterimport/add/", 403),
+    (SUPPORT, "/gestion/elections/voterimport/modele.csv", 403),
     (BUREAU, "/gestion/accounts/auditentry/", 200),
     (BUREAU, "/gestion/accounts/auditentry/verifier/", 200),
     (BUREAU, "/gestion/accounts/voter/", 200),
     (BUREAU, "/gestion/accounts/voter/add/", 403),
     (BUREAU, "/gestion/elections/scrutin/add/", 403),
     (BUREAU, "/gestion/elections/election/", 200),
+    (BUREAU, "/gestion/elections/voterimport/add/", 403),
 ]
 
 

@@ -33,10 +33,11 @@ def test_login_page_has_the_four_labelled_fields_and_support(client, election):
     assert "<script>" not in html and "style=" not in html
 
 
-def test_index_redirects_to_the_only_open_election(client, election):
+def test_index_redirects_to_the_only_open_election(client, voter):
+    ElectionFactory(name="Élection sans électeurs")  # being prepared: nobody to log in yet
     response = client.get("/")
     assert response.status_code == 302
-    assert response.url == login_url(election)
+    assert response.url == login_url(voter.election)
 
 
 def test_right_credentials_log_in_with_a_new_session(client, voter, login_data):

@@ -135,7 +135,7 @@ def test_other_portal_pages_have_no_wcag_violation(page, demo, path):
 def test_roll_page_has_no_wcag_violation(page, demo):
     from elections.models import Scrutin
 
-    scrutin = Scrutin.objects.get(code="csa-ministeriel")
+    scrutin = Scrutin.objects.get(election__slug="demo-2026", code="csa-ministeriel")
     page.goto("/connexion/demo-2026/")
     fill_login(page)
     page.get_by_role("button", name="Se connecter").click()

@@ -293,3 +293,100 @@ def test_the_stored_file_is_encrypted(election, places, admin):
     stored = (imports.Path(imports.settings.PRIVATE_ROOT) / "imports" / job.stored_as).read_bytes()
     assert b"M00001" not in stored and b"FR76" not in stored
     assert imports.file_read(job).startswith(b"\xef\xbb\xbfMatricule")
+
+
+# --- in the admin -------------------------------------------------------------------------------
+
+
+def referent_client(client, places, *codes):
+    from django.contrib.auth.models import Group
+
+    referent = StaffFactory(groups=[Group.objects.get(name="Référent RH")])
+    referent.establishments.set([places[code] for code in codes])
+    client.force_login(referent)
+    return referent
+
+
+def test_an_rh_referent_imports_from_the_admin_with_a_preview(client, election, places):
+    referent_client(client, places, "EST1")
+    page = client.get("/gestion/elections/voterimport/add/").content.decode()
+    assert "Colonnes reconnues" in page and "date_naissance" in page
+    template = client.get("/gestion/elections/voterimport/modele.csv")
+    assert (
+        template.content.decode("utf-8-sig").splitlines()[0].startswith("matricule;nom;prenom;date_naissance")
+    )
+    data = csv_bytes([person(1), person(2, Nom="")])
+    upload_file = io.BytesIO(data)
+    upload_file.name = "agents.csv"
+    response = client.post(
+        "/gestion/elections/voterimport/add/", {"election": election.pk, "file": upload_file}
+    )
+    assert response.status_code == 302
+    detail = response["Location"]
+    waiting = client.get(detail).content.decode()
+    assert "En attente" in waiting and 'http-equiv="refresh"' in waiting
+    run_jobs()
+    page = client.get(detail).content.decode()
+    assert "Fichier à corriger" in page and "nom manquant" in page and "Appliquer" not in page
+    upload_file = io.BytesIO(csv_bytes([person(1), person(2)]))
+    upload_file.name = "agents.csv"
+    detail = client.post(
+        "/gestion/elections/voterimport/add/", {"election": election.pk, "file": upload_file}
+    )["Location"]
+    run_jobs()
+    page = client.get(detail).content.decode()
+    assert "Aperçu prêt" in page and "M00002" in page and "Appliquer l'import" in page
+    assert client.post(detail, {"apply": "1"}).status_code == 302
+    run_jobs()
+    assert "Terminé" in client.get(detail).content.decode()
+    assert Voter.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "name,data,message",
+    [
+        ("agents.pdf", b"%PDF-1.4", "Le fichier doit être un CSV (.csv) ou un classeur Excel (.xlsx)."),
+        ("agents.csv", b"", "Ce fichier est vide."),
+    ],
+)
+def test_bad_uploads_get_a_french_message(client, election, places, name, data, message):
+    referent_client(client, places, "EST1")
+    upload_file = io.BytesIO(data)
+    upload_file.name = name
+    response = client.post(
+        "/gestion/elections/voterimport/add/", {"election": election.pk, "file": upload_file}
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not VoterImport.objects.exists()
+
+
+def test_a_sealed_election_is_not_offered(client, election, places):
+    referent_client(client, places, "EST1")
+    Election.objects.filter(pk=election.pk).update(state=Election.State.SEALED)
+    upload_file = io.BytesIO(csv_bytes([person(1)]))
+    upload_file.name = "agents.csv"
+    response = client.post(
+        "/gestion/elections/voterimport/add/", {"election": election.pk, "file": upload_file}
+    )
+    assert response.status_code == 400
+    assert "Sélectionnez un choix valide" in response.content.decode()
+
+
+def test_a_referent_sees_only_their_own_imports(client, election, places, admin):
+    job = upload(election, admin, csv_bytes([person(1)]))
+    referent_client(client, places, "EST1")
+    assert client.get(f"/gestion/elections/voterimport/{job.pk}/change/").status_code == 404
+    assert "agents.csv" not in client.get("/gestion/elections/voterimport/").content.decode()
+
+
+def test_removals_need_the_box_ticked_in_the_admin(client, election, places):
+    referent = referent_client(client, places, "EST1")
+    apply(upload(election, referent, csv_bytes([person(1), person(2)])), referent)
+    job = upload(election, referent, csv_bytes([person(1)]))
+    url = f"/gestion/elections/voterimport/{job.pk}/change/"
+    refused = client.post(url, {"apply": "1"})
+    assert refused.status_code == 400 and "Confirmez la suppression" in refused.content.decode()
+    client.post(url, {"apply": "1", "removals_confirmed": "on"})
+    run_jobs()
+    assert list(Voter.objects.values_list("matricule", flat=True)) == ["M00001"]

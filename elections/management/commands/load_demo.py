@@ -48,6 +48,8 @@ from elections.models import (
 from elections.pages import public_pages_sync
 
 DEMO_ELECTION_ID = uuid.UUID("6f1c2b7e-8d3a-4f5e-9b2c-0a1d2e3f4a5b")
+# A second election, still in preparation, where the RH referent tries imports.
+PREPARATION_ELECTION_ID = uuid.UUID("0c9e4d1a-5b7f-4e2a-8c3d-6a1b2c3d4e5f")
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "isoloir-admin-2026"
 STAFF_PASSWORD = "isoloir-demo-2026"
@@ -269,6 +271,8 @@ class Command(BaseCommand):
             User.objects.filter(voter__election=old).delete()
             old.delete()
         shutil.rmtree(Path(settings.MEDIA_ROOT) / "listes" / str(DEMO_ELECTION_ID), ignore_errors=True)
+        User.objects.filter(voter__election_id=PREPARATION_ELECTION_ID).delete()
+        Election.objects.filter(pk=PREPARATION_ELECTION_ID).delete()
 
         opens = timezone.localtime().replace(minute=0, second=0, microsecond=0)
         election = Election.objects.create(
@@ -317,7 +321,24 @@ class Command(BaseCommand):
         footer_pages_forget()
         self._load_staff(election, establishments)
         self._load_key(election)
+        self._load_preparation(opens)
         return services.election_open(election=election, actor=None)
+
+    def _load_preparation(self, opens) -> None:
+        """An election whose rolls are still open: the RH referent imports voters there."""
+        election = Election.objects.create(
+            id=PREPARATION_ELECTION_ID,
+            name="Élections professionnelles 2026 — Établissements rattachés (en préparation)",
+            slug="demo-2026-preparation",
+            opens=opens + dt.timedelta(days=14),
+            closes=opens + dt.timedelta(days=22),
+            state=Election.State.PREPARATION,
+            support_phones="N° vert 0 800 808 900 (service et appel gratuits)",
+        )
+        for order, (code, name, kind, seats, _lists) in enumerate(SCRUTINS[:3]):
+            Scrutin.objects.create(
+                election=election, code=code, name=name, kind=kind, seats=seats, order=order
+            )
 
     def _load_key(self, election) -> None:
         ceremony = ceremony_simulate(
@@ -421,6 +442,7 @@ class Command(BaseCommand):
         w("  … les 10 électeurs sont listés dans le README.")
         w("")
         w(f"Urnes publiques : http://127.0.0.1:8000/urne/{election.slug}/")
+        w("Import d'électeurs : compte « referent », élection « … (en préparation) », modèle CSV fourni.")
         w(f"Administration : http://127.0.0.1:8000/gestion/  {ADMIN_USERNAME} / {ADMIN_PASSWORD}")
         w(
             f"  Personnel (référent, support, président, secretaire, delegue1..3) : mot de passe {STAFF_PASSWORD}"
