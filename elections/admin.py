@@ -30,6 +30,7 @@ from .models import (
     VoterImport,
     VoterRequest,
 )
+from .selectors import ROLL_PROBLEM_KINDS, roll_problems
 
 
 @admin.register(Establishment)
@@ -85,8 +86,33 @@ class ElectionAdmin(AuditedModelAdmin):
                 self.admin_site.admin_view(never_cache(self.reassort_trail_view)),
                 name="elections_election_reassorts",
             ),
+            path(
+                "<path:object_id>/controles/",
+                self.admin_site.admin_view(never_cache(self.roll_problems_view)),
+                name="elections_election_roll_problems",
+            ),
             *super().get_urls(),
         ]
+
+    def roll_problems_view(self, request, object_id):
+        """For the RH referents and the bureau: what to fix in the rolls before the sealing."""
+        election = self.get_object(request, object_id)
+        if election is None or not self.has_view_permission(request, election):
+            raise Http404
+        user = request.user
+        scoped = not (user.is_superuser or user.has_perm("accounts.view_all_establishments"))
+        report = roll_problems(election, establishments=user.establishments.all() if scoped else None)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": election,
+            "election": election,
+            "title": "Contrôles des listes électorales",
+            "report": report,
+            "kinds": [(kind, label, report.counts[kind]) for kind, label in ROLL_PROBLEM_KINDS.items()],
+            "scoped": scoped,
+        }
+        return render(request, "admin/elections/election/roll_problems.html", context)
 
     def reassort_trail_view(self, request, object_id):
         """For the bureau: the réassort trail of this election, checked and counted."""

@@ -59,3 +59,137 @@ def elections_for_login(now: dt.datetime | None = None):
     now = now or timezone.now()
     with_voters = Exists(Voter.objects.filter(election=OuterRef("pk")))
     return Election.objects.filter(with_voters, closes__gte=now - dt.timedelta(days=31)).order_by("opens")
+
+
+# --- roll quality checks (issue 6, item 2) ---------------------------------------------------
+
+ROLL_PROBLEMS_SHOWN = 500  # voters listed per kind; the count is always complete
+YOUNGEST_AGE, OLDEST_AGE = 16, 75
+
+
+@dataclass(frozen=True)
+class RollProblem:
+    kind: str
+    message: str
+    fix_url: str
+
+
+@dataclass
+class RollProblems:
+    """What must be fixed before the sealing; ``counts`` per kind are complete."""
+
+    problems: list[RollProblem]
+    counts: dict[str, int]
+
+    def __bool__(self) -> bool:
+        return any(self.counts.values())
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+ROLL_PROBLEM_KINDS = {
+    "duplicate": "Doublons probables (mêmes nom, prénom et date de naissance)",
+    "no_scrutin": "Électeurs inscrits à aucun scrutin",
+    "birth_date": "Dates de naissance impossibles ou improbables",
+    "postal_address": "Adresses postales manquantes pour un courrier à envoyer",
+    "no_list": "Scrutins sans liste de candidats",
+    "few_candidates": "Scrutins avec moins de candidats que de sièges",
+}
+
+
+def roll_problems(election, *, establishments=None) -> RollProblems:
+    """Everything in the rolls that would make the election go wrong, with where to fix it.
+
+    ``establishments`` limits the voter checks to those establishments (an RH referent's
+    scope); the scrutin checks always cover the whole election. The sealing (a later
+    issue) refuses while any problem remains.
+    """
+    from django.db.models import Count, Q
+    from django.urls import reverse
+
+    from accounts.models import Voter
+
+    voters = Voter.objects.filter(election=election)
+    if establishments is not None:
+        voters = voters.filter(establishment__in=establishments)
+    problems: list[RollProblem] = []
+    counts = dict.fromkeys(ROLL_PROBLEM_KINDS, 0)
+
+    def voter_url(pk) -> str:
+        return reverse("admin:accounts_voter_change", args=[pk])
+
+    def add(kind: str, message: str, url: str) -> None:
+        counts[kind] += 1
+        if sum(1 for p in problems if p.kind == kind) < ROLL_PROBLEMS_SHOWN:
+            problems.append(RollProblem(kind, message, url))
+
+    groups = (
+        voters.values("last_name", "first_name", "birth_date")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .order_by("last_name", "first_name")
+    )
+    for group in groups[: ROLL_PROBLEMS_SHOWN + 1]:
+        same = voters.filter(
+            last_name=group["last_name"], first_name=group["first_name"], birth_date=group["birth_date"]
+        ).order_by("matricule")
+        matricules = ", ".join(v.matricule for v in same)
+        add(
+            "duplicate",
+            f"{group['last_name'].upper()} {group['first_name']}, né(e) le {group['birth_date']:%d/%m/%Y} : "
+            f"matricules {matricules}",
+            voter_url(same[0].pk),
+        )
+    counts["duplicate"] = groups.count()
+
+    for kind, queryset, text in (
+        ("no_scrutin", voters.filter(roll_entries__isnull=True), "n'est inscrit(e) à aucun scrutin"),
+        (
+            "birth_date",
+            voters.filter(
+                Q(birth_date__gt=_years_ago(YOUNGEST_AGE)) | Q(birth_date__lt=_years_ago(OLDEST_AGE))
+            ),
+            f"a une date de naissance hors de {YOUNGEST_AGE} à {OLDEST_AGE} ans",
+        ),
+        (
+            "postal_address",
+            _needs_letter(voters, election).filter(postal_address=""),
+            "attend un courrier mais n'a pas d'adresse postale",
+        ),
+    ):
+        counts[kind] = queryset.count()
+        for voter in queryset.order_by("last_name", "first_name")[:ROLL_PROBLEMS_SHOWN]:
+            problems.append(RollProblem(kind, f"{voter} {text}", voter_url(voter.pk)))
+
+    scrutins = election.scrutins.annotate(
+        n_lists=Count("lists", distinct=True), n_candidates=Count("lists__candidates", distinct=True)
+    ).order_by("order")
+    for scrutin in scrutins:
+        url = reverse("admin:elections_scrutin_change", args=[scrutin.pk])
+        if scrutin.n_lists == 0:
+            add("no_list", f"{scrutin.name} n'a aucune liste de candidats", url)
+        elif scrutin.n_candidates < scrutin.seats:
+            add(
+                "few_candidates",
+                f"{scrutin.name} : {scrutin.n_candidates} candidats en tout pour {scrutin.seats} sièges",
+                url,
+            )
+    return RollProblems(problems, counts)
+
+
+def _years_ago(years: int) -> dt.date:
+    today = timezone.localdate()
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def _needs_letter(voters, election):
+    """Voters who get something by post: a fiche clé de sécurité (no usable agent card) or,
+    when the election uses one, the code de vote letter."""
+    if election.vote_code_enabled:
+        return voters
+    return voters.filter(has_agent_card=False)
