@@ -11,13 +11,13 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 
 from accounts.admin import scoped_to_user
-from accounts.audit import audit_verify
-from accounts.audit_admin import AuditedModelAdmin
+from accounts.audit import audit_record, audit_verify, diff
+from accounts.audit_admin import AuditedModelAdmin, client_address
 from accounts.trail import reassort_trail
 
-from . import imports
+from . import imports, services
 from .context_processors import footer_pages_forget
-from .forms import VoterImportConfirmForm, VoterImportForm
+from .forms import VoterImportConfirmForm, VoterImportForm, VoterRequestAdminForm
 from .models import (
     BureauMember,
     Candidate,
@@ -197,18 +197,59 @@ class RollEntryAdmin(AuditedModelAdmin):
 
 @admin.register(VoterRequest)
 class VoterRequestAdmin(AuditedModelAdmin):
-    list_display = ["created", "kind", "subject", "voter", "scrutin", "status"]
-    list_filter = ["kind", "status", "scrutin"]
+    """Réclamations and assistance requests: new → being handled → answered → closed."""
+
+    form = VoterRequestAdminForm
+    list_display = ["created", "kind", "subject", "voter", "scrutin", "status", "handled_by", "answered"]
+    list_filter = ["status", "kind", "scrutin"]
     search_fields = ["subject", "voter__matricule", "voter__last_name"]
-    list_select_related = ["voter", "scrutin"]
-    readonly_fields = ["voter", "kind", "scrutin", "subject", "message", "created"]
-    fields = ["voter", "kind", "scrutin", "created", "subject", "message", "status", "answer"]
+    list_select_related = ["voter", "scrutin", "handled_by"]
+    readonly_fields = ["voter", "kind", "scrutin", "subject", "message", "created", "handled_by", "answered"]
+    fields = [
+        "voter",
+        "kind",
+        "scrutin",
+        "created",
+        "subject",
+        "message",
+        "status",
+        "answer",
+        "handled_by",
+        "answered",
+    ]
+    actions = ["take_charge"]
 
     def get_queryset(self, request):
         return scoped_to_user(request, super().get_queryset(request), "voter__establishment")
 
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the voter's request and its answer stay on the record
+
+    def save_model(self, request, obj, form, change):
+        old_status = form.initial.get("status", obj.status)
+        super().save_model(request, obj, form, change)
+        services.voter_request_after_change(request_obj=obj, old_status=old_status, staff=request.user)
+
+    @admin.action(description="Prendre en charge les demandes sélectionnées", permissions=["change"])
+    def take_charge(self, request, queryset):
+        taken = 0
+        for obj in queryset.filter(status=VoterRequest.Status.NEW):
+            old = self._snapshot(obj)
+            obj.status = VoterRequest.Status.IN_PROGRESS
+            obj.save(update_fields=["status", "updated"])
+            services.voter_request_after_change(
+                request_obj=obj, old_status=VoterRequest.Status.NEW, staff=request.user
+            )
+            before, after = diff(old, self._snapshot(obj))
+            audit_record(
+                actor=request.user, action="voterrequest.update", instance=obj, old=before, new=after,
+                address=client_address(request),
+            )  # fmt: skip
+            taken += 1
+        self.message_user(request, f"{taken} demande(s) prise(s) en charge.", messages.SUCCESS)
 
 
 @admin.register(Page)

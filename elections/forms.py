@@ -62,3 +62,26 @@ class VoterImportForm(forms.Form):
 
 class VoterImportConfirmForm(forms.Form):
     removals_confirmed = forms.BooleanField(label="", required=False)
+
+
+class VoterRequestAdminForm(forms.ModelForm):
+    """The staff's side of a request: the allowed changes of status, and an answer when needed."""
+
+    class Meta:
+        model = VoterRequest
+        fields = ["status", "answer"]
+
+    def clean(self):
+        from .services import voter_request_transition_error
+
+        data = super().clean() or {}
+        if self.instance.pk is not None and "status" in data:
+            error = voter_request_transition_error(
+                old_status=self.initial.get("status", VoterRequest.Status.NEW),
+                new_status=data["status"],
+                old_answer=self.initial.get("answer", ""),
+                answer=data.get("answer", ""),
+            )
+            if error:
+                raise forms.ValidationError(error)
+        return data

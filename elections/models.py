@@ -329,6 +329,15 @@ class VoterRequest(models.Model):
     answer = models.TextField("réponse", blank=True, max_length=5000)
     created = models.DateTimeField("reçue le", default=timezone.now)
     updated = models.DateTimeField("mise à jour le", auto_now=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="prise en charge par",
+    )
+    answered = models.DateTimeField("répondue le", null=True, blank=True)
 
     class Meta:
         verbose_name = "demande d'électeur"
