@@ -16,6 +16,7 @@ from accounts.audit_admin import AuditedModelAdmin, client_address
 from accounts.trail import reassort_trail
 
 from . import imports, services
+from .charts import bar_chart, line_chart
 from .context_processors import footer_pages_forget
 from .forms import VoterImportConfirmForm, VoterImportForm, VoterRequestAdminForm
 from .models import (
@@ -31,6 +32,7 @@ from .models import (
     VoterRequest,
 )
 from .selectors import ROLL_PROBLEM_KINDS, roll_problems
+from .turnout import can_see_turnout, turnout
 
 
 @admin.register(Establishment)
@@ -87,12 +89,52 @@ class ElectionAdmin(AuditedModelAdmin):
                 name="elections_election_reassorts",
             ),
             path(
+                "<path:object_id>/participation/",
+                self.admin_site.admin_view(never_cache(self.turnout_view)),
+                name="elections_election_turnout",
+            ),
+            path(
                 "<path:object_id>/controles/",
                 self.admin_site.admin_view(never_cache(self.roll_problems_view)),
                 name="elections_election_roll_problems",
             ),
             *super().get_urls(),
         ]
+
+    def turnout_view(self, request, object_id):
+        """Participation per scrutin and establishment, over time; small groups merged."""
+        user = request.user
+        if not can_see_turnout(user):
+            raise PermissionDenied
+        election = self.get_object(request, object_id)
+        if election is None:
+            raise Http404
+        scoped = not (user.is_superuser or user.has_perm("accounts.view_all_establishments"))
+        report = turnout(election, establishments=user.establishments.all() if scoped else None)
+        timeline_chart = None
+        if report.timeline and report.total.registered:
+            points = [(hour, 100 * n / report.total.registered) for hour, n in report.timeline]
+            timeline_chart = line_chart(
+                points,
+                title="Participation cumulée, tous scrutins, heure par heure",
+                chart_id="turnout-timeline",
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": election,
+            "election": election,
+            "title": "Participation",
+            "report": report,
+            "scoped": scoped,
+            "scrutin_chart": bar_chart(
+                [(g.label, g.rate) for g in report.scrutins],
+                title="Participation par scrutin",
+                chart_id="turnout-scrutins",
+            ),
+            "timeline_chart": timeline_chart,
+        }
+        return render(request, "admin/elections/election/turnout.html", context)
 
     def roll_problems_view(self, request, object_id):
         """For the RH referents and the bureau: what to fix in the rolls before the sealing."""

@@ -212,6 +212,8 @@ DEPOSIT_PROOF_MAX_AGE_SECONDS = 15 * 60
 # every live code of the voter.
 VOTE_CODE_EMAIL_VALIDITY_SECONDS = 120
 VOTE_CODE_MAX_FAILURES = 5
+# Turnout pages merge groups of fewer registered voters than this (issue 6, item 5).
+TURNOUT_MIN_GROUP = env.int("TURNOUT_MIN_GROUP", default=10)
 # R. 211-563: a voter logged in before the closing time may finish within 30 minutes.
 VOTE_CLOSING_GRACE_MINUTES = env.int("VOTE_CLOSING_GRACE_MINUTES", default=30)
 # An election key simulated on the server (demo, tests) has been seen by whoever made
