@@ -197,6 +197,37 @@ class ScrutinAdmin(AuditedModelAdmin):
             .annotate(n_lists=Count("lists", distinct=True), n_voters=Count("roll_entries", distinct=True))
         )
 
+    change_form_template = "admin/elections/scrutin/change_form.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(never_cache(self.emargement_export_view))
+        return [
+            path("<path:object_id>/emargement.<str:file_format>", view, name="elections_scrutin_emargement"),
+            *super().get_urls(),
+        ]
+
+    def emargement_export_view(self, request, object_id, file_format):
+        """For the bureau, after the closing: the émargement list as CSV or PDF."""
+        from ballots import exports
+
+        if file_format not in ("csv", "pdf"):
+            raise Http404
+        scrutin = Scrutin.objects.select_related("election").filter(pk=object_id).first()
+        if scrutin is None:
+            raise Http404
+        try:
+            data = exports.emargement_export(
+                scrutin=scrutin, user=request.user, file_format=file_format, address=client_address(request)
+            )
+        except exports.ExportRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect("admin:elections_scrutin_change", scrutin.pk)
+        response = HttpResponse(
+            data, content_type="application/pdf" if file_format == "pdf" else "text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="emargement-{scrutin.code}.{file_format}"'
+        return response
+
     @admin.display(description="listes", ordering="n_lists")
     def list_count(self, obj):
         return obj.n_lists

@@ -172,3 +172,54 @@ def deposit_proof_pdf(data: DepositProofData) -> bytes:
     ]
     doc.build(story)
     return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class EmargementListData:
+    election: str
+    scrutin: str
+    generated_at: str  # Europe/Paris, as printed
+    rows: list[tuple[str, str, str, str]]  # matricule, name, establishment, voted at ("" if not)
+
+
+def emargement_list_pdf(data: EmargementListData) -> bytes:
+    """The émargement list of one scrutin, for the bureau after the closing (R. 211-572)."""
+    styles = _styles()
+    buffer = io.BytesIO()
+    doc = _document(buffer, title=f"Liste d'émargement — {data.scrutin}", subject=data.election)
+    voted = sum(1 for row in data.rows if row[3])
+    story = [
+        Paragraph("Liste d'émargement", styles["title"]),
+        Paragraph(escape(f"{data.election} — {data.scrutin}"), styles["body"]),
+        Paragraph(
+            escape(
+                f"{len(data.rows)} inscrits, {voted} votants. Éditée le {data.generated_at} (heure de Paris)."
+            ),
+            styles["small"],
+        ),
+        Spacer(1, 0.4 * cm),
+    ]
+    header = ["Matricule", "Nom et prénom", "Établissement", "A voté le"]
+    table = Table(
+        [[Paragraph(h, styles["label"]) for h in header]]
+        + [[Paragraph(escape(cell), styles["small"]) for cell in row] for row in data.rows],
+        colWidths=[2.6 * cm, 5.6 * cm, 5.0 * cm, 3.8 * cm],
+        repeatRows=1,
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.75, BLUE),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.25, HexColor("#DDDDDD")),
+            ]
+        )
+    )
+    story.append(table)
+
+    def page_number(canvas, document):
+        canvas.setFont("Helvetica", 8)
+        canvas.drawRightString(A4[0] - 2 * cm, 1.2 * cm, f"Page {document.page}")
+
+    doc.build(story, onFirstPage=page_number, onLaterPages=page_number)
+    return buffer.getvalue()

@@ -1,0 +1,82 @@
+"""The émargement list of a scrutin, exported for the bureau after the closing (issue 6, item 6).
+
+Every registered voter, with the time they voted or nothing: the list the bureau checks
+and signs. Only once the vote is closed (R. 211-572: then the émargement is frozen), and
+every export is written to the audit trail.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.utils import timezone
+
+from accounts.audit import audit_record
+from elections.models import Election, RollEntry, Scrutin
+from receipts.pdf import EmargementListData, emargement_list_pdf
+
+from .models import Emargement
+
+EXPORTABLE_STATES = (Election.State.CLOSED, Election.State.COUNTED)
+
+
+class ExportRefused(Exception):
+    """Not now, or not for this person; the message says why, in French."""
+
+
+def can_export_emargement(user) -> bool:
+    return user.is_active and user.is_staff and user.has_perm("ballots.view_emargement")
+
+
+def _rows(scrutin: Scrutin) -> list[tuple[str, str, str, str]]:
+    voted = dict(Emargement.objects.filter(scrutin=scrutin).values_list("voter_id", "voted_at"))
+    rows = []
+    entries = (
+        RollEntry.objects.filter(scrutin=scrutin)
+        .select_related("voter__establishment")
+        .order_by("voter__last_name", "voter__first_name", "voter__matricule")
+    )
+    for entry in entries.iterator(chunk_size=2000):
+        voter = entry.voter
+        at = voted.get(voter.pk)
+        rows.append(
+            (
+                voter.matricule,
+                f"{voter.last_name.upper()} {voter.first_name}",
+                voter.establishment.name,
+                timezone.localtime(at).strftime("%d/%m/%Y %H:%M:%S") if at else "",
+            )
+        )
+    return rows
+
+
+def emargement_export(*, scrutin: Scrutin, user, file_format: str, address: str | None) -> bytes:
+    """The list as CSV (UTF-8 with BOM, « ; », for Excel) or PDF."""
+    if not can_export_emargement(user):
+        raise ExportRefused("Seuls les membres du bureau de vote exportent la liste d'émargement.")
+    if scrutin.election.state not in EXPORTABLE_STATES:
+        raise ExportRefused("La liste d'émargement s'exporte une fois le vote clos.")
+    rows = _rows(scrutin)
+    audit_record(
+        actor=user,
+        action="bureau.emargement_export",
+        instance=scrutin,
+        new={"format": file_format, "rows": len(rows), "voted": sum(1 for r in rows if r[3])},
+        address=address,
+    )
+    if file_format == "pdf":
+        return emargement_list_pdf(
+            EmargementListData(
+                election=scrutin.election.name,
+                scrutin=scrutin.name,
+                generated_at=timezone.localtime().strftime("%d/%m/%Y à %H:%M"),
+                rows=rows,
+            )
+        )
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(["matricule", "nom_prenom", "etablissement", "a_vote_le"])
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")

@@ -1,0 +1,101 @@
+"""The émargement list per scrutin, CSV and PDF, for the bureau after the closing (issue 6, item 6)."""
+
+import io
+
+import pytest
+from django.contrib.auth.models import Group
+from pypdf import PdfReader
+
+from accounts.models import AuditEntry
+from ballots.models import Emargement
+from elections.models import Election
+from tests.conftest import paris
+from tests.factories import StaffFactory, make_voter
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scrutin(election, scrutins, voter):
+    other = make_voter(
+        election=election, matricule="B2002", last_name="Bernard", first_name="Karim", scrutins=scrutins[:1]
+    )
+    Emargement.objects.create(voter=other, scrutin=scrutins[0], voted_at=paris(2026, 12, 3, 9, 41, 7))
+    return scrutins[0]
+
+
+def staff(client, group):
+    user = StaffFactory(groups=[Group.objects.get(name=group)])
+    client.force_login(user)
+    return user
+
+
+def url(scrutin, file_format):
+    return f"/gestion/elections/scrutin/{scrutin.pk}/emargement.{file_format}"
+
+
+def close(election):
+    Election.objects.filter(pk=election.pk).update(state=Election.State.CLOSED)
+
+
+def test_not_before_the_closing(client, scrutin):
+    staff(client, "Membre du bureau de vote")
+    response = client.get(url(scrutin, "csv"), follow=True)
+    assert "La liste d&#x27;émargement s&#x27;exporte une fois le vote clos." in response.content.decode()
+    assert not AuditEntry.objects.filter(action="bureau.emargement_export").exists()
+
+
+def test_the_bureau_gets_every_registered_voter_in_csv(client, scrutin):
+    close(scrutin.election)
+    staff(client, "Membre du bureau de vote")
+    response = client.get(url(scrutin, "csv"))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "matricule;nom_prenom;etablissement;a_vote_le"
+    assert lines[1].startswith("B2002;BERNARD Karim;") and lines[1].endswith(";03/12/2026 09:41:07")
+    assert lines[2].startswith("A1001;DURAND Camille;") and lines[2].endswith(";")
+    entry = AuditEntry.objects.get(action="bureau.emargement_export")
+    assert entry.new_values == {"format": "csv", "rows": 2, "voted": 1}
+
+
+def test_the_pdf_reads_back(client, scrutin):
+    close(scrutin.election)
+    staff(client, "Membre du bureau de vote")
+    response = client.get(url(scrutin, "pdf"))
+    assert response["Content-Type"] == "application/pdf"
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    for expected in (
+        "Liste d'émargement",
+        scrutin.name,
+        "2 inscrits, 1 votants",
+        "BERNARD Karim",
+        "03/12/2026 09:41:07",
+        "DURAND Camille",
+        "Page 1",
+    ):
+        assert expected in text
+
+
+def test_many_voters_run_over_pages_with_the_header_repeated(client, scrutin, election):
+    for i in range(70):
+        make_voter(election=election, matricule=f"P{i:03d}", last_name=f"Nom{i:03d}", scrutins=[scrutin])
+    close(election)
+    staff(client, "Membre du bureau de vote")
+    reader = PdfReader(io.BytesIO(client.get(url(scrutin, "pdf")).content))
+    assert len(reader.pages) >= 2
+    assert "Matricule" in reader.pages[1].extract_text() and "Page 2" in reader.pages[1].extract_text()
+
+
+@pytest.mark.parametrize("group", ["Référent RH", "Support électeurs"])
+def test_other_roles_cannot_export(client, scrutin, group):
+    close(scrutin.election)
+    staff(client, group)
+    response = client.get(url(scrutin, "csv"), follow=True)
+    assert "Seuls les membres du bureau de vote" in response.content.decode()
+    assert not AuditEntry.objects.filter(action="bureau.emargement_export").exists()
+
+
+def test_unknown_format_or_scrutin_is_404(admin_client, scrutin):
+    close(scrutin.election)
+    assert admin_client.get(url(scrutin, "xls")).status_code == 404
+    assert admin_client.get("/gestion/elections/scrutin/999999/emargement.csv").status_code == 404
