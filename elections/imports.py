@@ -165,7 +165,13 @@ def _cell(value) -> str:
 
 def _csv_rows(data: bytes) -> Iterator[list[str]]:
     if data.startswith(b"\xef\xbb\xbf"):
-        text = data[3:].decode("utf-8", errors="strict")
+        try:
+            text = data[3:].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ImportRefused(
+                "Ce fichier se déclare en UTF-8 mais contient des caractères invalides : enregistrez-le de nouveau "
+                "en « CSV UTF-8 »."
+            ) from exc
     else:
         try:
             text = data.decode("utf-8")
@@ -587,6 +593,9 @@ def import_analyse(job: VoterImport) -> VoterImport:
         job.save(update_fields=["status", "error", "finished"])
         file_forget(job)
         return job
+    except Exception as failure:
+        _fail_unexpectedly(job, failure)
+        raise
     job.report = plan.report()
     job.fingerprint = plan.fingerprint
     job.status = VoterImport.Status.INVALID if plan.error_count else VoterImport.Status.READY
@@ -638,10 +647,22 @@ def import_apply(job: VoterImport) -> VoterImport:
         job.status, job.error, job.finished = VoterImport.Status.FAILED, str(refusal), timezone.now()
         job.save(update_fields=["status", "error", "finished"])
         return job
+    except Exception as failure:
+        _fail_unexpectedly(job, failure)
+        raise
     job.status, job.finished = VoterImport.Status.DONE, timezone.now()
     job.save(update_fields=["status", "finished"])
     file_forget(job)
     return job
+
+
+def _fail_unexpectedly(job: VoterImport, failure: Exception) -> None:
+    """A bug or an outage: the page must not wait for ever; the task's own record keeps the traceback."""
+    if isinstance(failure, ImportRefused):
+        return
+    job.status, job.finished = VoterImport.Status.FAILED, timezone.now()
+    job.error = "Erreur inattendue pendant le traitement : rien n'a été appliqué. Réessayez, ou contactez l'exploitation."
+    job.save(update_fields=["status", "error", "finished"])
 
 
 def _apply(job: VoterImport) -> None:

@@ -390,3 +390,22 @@ def test_removals_need_the_box_ticked_in_the_admin(client, election, places):
     client.post(url, {"apply": "1", "removals_confirmed": "on"})
     run_jobs()
     assert list(Voter.objects.values_list("matricule", flat=True)) == ["M00001"]
+
+
+def test_an_unexpected_failure_ends_the_wait(election, places, admin, monkeypatch):
+    job = imports.import_create(election=election, user=admin, name="agents.csv", data=csv_bytes([person(1)]))
+
+    def broken(**kwargs):
+        raise RuntimeError("disque plein")
+
+    monkeypatch.setattr(imports, "plan_import", broken)
+    with pytest.raises(AssertionError, match="disque plein"):
+        run_jobs()  # the task is recorded as failed, with its traceback
+    job.refresh_from_db()
+    assert job.status == VoterImport.Status.FAILED and "Erreur inattendue" in job.error
+    assert not job.running
+
+
+def test_a_bom_file_with_invalid_bytes_is_refused_clearly(election, places, admin):
+    job = upload(election, admin, b"\xef\xbb\xbfmatricule;nom\n\xff\xfe;x\n")
+    assert job.status == VoterImport.Status.INVALID and "CSV UTF-8" in job.error
