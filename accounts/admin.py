@@ -77,6 +77,19 @@ class RollEntryInline(admin.TabularInline):
     verbose_name = "scrutin"
     verbose_name_plural = "scrutins où l'électeur vote (1 à 7)"
 
+    # Sealing freezes the rolls: a voter of an election out of preparation keeps their scrutins.
+    def _open(self, obj) -> bool:
+        return obj is None or obj.election.state == "preparation"
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._open(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._open(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._open(obj)
+
 
 class VoterAdminForm(forms.ModelForm):
     """The voter's identity, plus write-only recovery values stored as digests."""

@@ -267,6 +267,25 @@ class RollEntryAdmin(AuditedModelAdmin):
     def get_queryset(self, request):
         return scoped_to_user(request, super().get_queryset(request), "voter__establishment")
 
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or _rolls_open(obj.scrutin.election)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or _rolls_open(obj.scrutin.election)
+        )
+
+    def delete_queryset(self, request, queryset):
+        if queryset.exclude(scrutin__election__state=Election.State.PREPARATION).exists():
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
+
+
+def _rolls_open(election) -> bool:
+    return election.state == Election.State.PREPARATION
+
 
 @admin.register(VoterRequest)
 class VoterRequestAdmin(AuditedModelAdmin):

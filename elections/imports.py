@@ -36,7 +36,7 @@ from accounts.audit import audit_record
 from accounts.models import User, Voter, new_voter_username
 from accounts.services import recovery_digests
 
-from .models import Election, Establishment, RollEntry, Scrutin, VoterImport
+from .models import ROLLS_FROZEN_MESSAGE, Election, Establishment, RollEntry, Scrutin, VoterImport
 
 BATCH = 2000
 SHOWN = 200  # rows of each kind kept in the preview
@@ -548,7 +548,7 @@ def rolls_editable(election: Election) -> bool:
     return election.state == Election.State.PREPARATION
 
 
-ROLLS_FROZEN = "Les listes électorales ne peuvent plus changer : l'élection a quitté la préparation (scellée ou ouverte)."
+ROLLS_FROZEN = ROLLS_FROZEN_MESSAGE
 
 
 @transaction.atomic

@@ -269,6 +269,9 @@ class Candidate(models.Model):
         return self.name
 
 
+ROLLS_FROZEN_MESSAGE = "Les listes électorales ne peuvent plus changer : l'élection a quitté la préparation (scellée ou ouverte)."
+
+
 class RollEntry(models.Model):
     """A voter's right to vote in one scrutin (the electoral roll of that scrutin)."""
 
@@ -296,6 +299,12 @@ class RollEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.voter} — {self.scrutin}"
+
+    def clean(self) -> None:
+        """Rolls change only while the election is in preparation (sealing freezes them)."""
+        scrutin = Scrutin.objects.select_related("election").filter(pk=self.scrutin_id).first()
+        if scrutin is not None and scrutin.election.state != Election.State.PREPARATION:
+            raise ValidationError(ROLLS_FROZEN_MESSAGE)
 
 
 class VoterRequest(models.Model):

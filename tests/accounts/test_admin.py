@@ -88,6 +88,8 @@ def test_no_staff_page_shows_a_security_key(client, voter):
 
 
 def test_rh_referent_creates_a_voter_with_roll_and_it_is_audited(client, election):
+    election.state = election.State.PREPARATION
+    election.save(update_fields=["state"])
     scrutin = ScrutinFactory(election=election)
     estab = EstablishmentFactory()
     client, user = staff_client(client, RH)
@@ -273,3 +275,21 @@ def test_changing_a_recovery_secret_is_audited_without_its_value(admin_client, v
     voter.refresh_from_db()
     assert voter.iban_tail_digest not in str(entry.new_values) + str(entry.old_values)
     assert "B12345" not in str(entry.new_values)
+
+
+def test_rolls_are_frozen_in_the_admin_once_the_election_left_preparation(admin_client, voter, election):
+    """Open (the factory's default): no roll entry is added, changed or removed."""
+    scrutin = ScrutinFactory(election=election)
+    response = admin_client.post(
+        "/gestion/elections/rollentry/add/", {"voter": voter.pk, "scrutin": scrutin.pk}
+    )
+    assert response.status_code == 200
+    assert "Les listes électorales ne peuvent plus changer" in response.content.decode()
+    entry = voter.roll_entries.first()
+    assert (
+        admin_client.post(f"/gestion/elections/rollentry/{entry.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    page = admin_client.get(f"/gestion/accounts/voter/{voter.pk}/change/").content.decode()
+    assert "roll_entries-0-DELETE" not in page
+    assert RollEntry.objects.filter(voter=voter).count() == 2
