@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed-$(shell cat requirements/dev.txt pyproject.toml | sha256sum | cut -c1-16)
 
-.PHONY: demo test install lint migrations-check lock clean bench-cast bench-import js js-check bench-js
+.PHONY: demo test install lint migrations-check lock clean bench-cast bench-import bench-letters js js-check bench-js
 
 $(STAMP): requirements/dev.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ bench-cast: install
 ## make bench-import: voter imports of 50,000 and 500,000 lines on local PostgreSQL (bench/README.md)
 bench-import: install
 	$(PY) bench/import_voters.py $(BENCH_ARGS)
+
+## make bench-letters: credential letters, pages per second, on local PostgreSQL (bench/README.md)
+bench-letters: install
+	$(PY) bench/letters.py $(BENCH_ARGS)
 
 ## make js: rebuild static/js/isoloir-crypto.js from frontend/ (Node >= 20.19, npm; the bundle is committed)
 js:

@@ -24,6 +24,8 @@ ROLES = {
         ("elections", "view_establishment"),
         ("elections", "add_voterimport"),
         ("elections", "view_voterimport"),
+        ("elections", "add_letterbatch"),
+        ("elections", "view_letterbatch"),
     ],
     # Looks voters up to help them; sees assistance requests. Never edits rolls.
     "Support électeurs": [

@@ -15,16 +15,17 @@ from accounts.audit import audit_record, audit_verify, diff
 from accounts.audit_admin import AuditedModelAdmin, client_address
 from accounts.trail import reassort_trail
 
-from . import imports, services
+from . import imports, letters, services
 from .charts import bar_chart, line_chart
 from .context_processors import footer_pages_forget
-from .forms import VoterImportConfirmForm, VoterImportForm, VoterRequestAdminForm
+from .forms import LetterBatchForm, VoterImportConfirmForm, VoterImportForm, VoterRequestAdminForm
 from .models import (
     BureauMember,
     Candidate,
     CandidateList,
     Election,
     Establishment,
+    LetterBatch,
     Page,
     RollEntry,
     Scrutin,
@@ -473,3 +474,84 @@ class VoterImportAdmin(admin.ModelAdmin):
             "form": form,
         }
         return render(request, "admin/elections/voterimport/detail.html", context, status=status)
+
+
+@admin.register(LetterBatch)
+class LetterBatchAdmin(admin.ModelAdmin):
+    """Request → background generation with progress → one download of the PDF."""
+
+    list_display = [
+        "created",
+        "kind",
+        "establishment",
+        "election",
+        "created_by",
+        "status",
+        "pages",
+        "downloaded",
+    ]
+    list_filter = ["kind", "status", "election"]
+    list_select_related = ["election", "establishment", "created_by"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(created_by=request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @method_decorator(never_cache)
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = LetterBatchForm(
+            request.POST or None, establishments=letters.allowed_establishments(request.user)
+        )
+        status = 200
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    batch = letters.letters_request(user=request.user, **form.cleaned_data)
+                except letters.LettersRefused as refusal:
+                    form.add_error(None, str(refusal))
+                else:
+                    return redirect("admin:elections_letterbatch_change", batch.pk)
+            status = 400
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Imprimer des courriers",
+            "form": form,
+        }
+        return render(request, "admin/elections/letterbatch/request.html", context, status=status)
+
+    @method_decorator(never_cache)
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        batch = self.get_object(request, object_id)
+        if batch is None or not self.has_view_permission(request, batch):
+            raise Http404
+        status = 200
+        error = ""
+        if request.method == "POST":
+            try:
+                pdf = letters.letters_download(
+                    batch=batch, user=request.user, address=client_address(request)
+                )
+            except letters.LettersRefused as refusal:
+                error, status = str(refusal), 400
+            else:
+                response = HttpResponse(pdf, content_type="application/pdf")
+                name = f"courriers-{batch.kind}-{batch.establishment.code}.pdf"
+                response["Content-Disposition"] = f'attachment; filename="{name}"'
+                return response
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": str(batch),
+            "batch": batch,
+            "error": error,
+        }
+        return render(request, "admin/elections/letterbatch/detail.html", context, status=status)

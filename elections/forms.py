@@ -4,7 +4,7 @@ from django import forms
 
 from voting_portal.forms import DsfrFormMixin
 
-from .models import Election, VoterRequest
+from .models import Election, Establishment, LetterBatch, VoterRequest
 
 
 class VoterRequestForm(DsfrFormMixin, forms.ModelForm):
@@ -85,3 +85,22 @@ class VoterRequestAdminForm(forms.ModelForm):
             if error:
                 raise forms.ValidationError(error)
         return data
+
+
+class LetterBatchForm(forms.Form):
+    """Which letters to print, for which establishment (issue 6, item 3)."""
+
+    election: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="Élection", queryset=Election.objects.none(), empty_label=None
+    )
+    establishment: forms.ModelChoiceField = forms.ModelChoiceField(
+        label="Établissement", queryset=Establishment.objects.none(), empty_label=None
+    )
+    kind = forms.ChoiceField(label="Courrier", choices=LetterBatch.Kind.choices, widget=forms.RadioSelect)
+
+    def __init__(self, *args, establishments, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["election"]).queryset = Election.objects.exclude(
+            state__in=[Election.State.CLOSED, Election.State.COUNTED]
+        )
+        cast(forms.ModelChoiceField, self.fields["establishment"]).queryset = establishments

@@ -525,3 +525,35 @@ class VoterImport(TrackedJob):
 
     def __str__(self) -> str:
         return f"Import « {self.file_name} » du {timezone.localtime(self.created):%d/%m/%Y %H:%M}"
+
+
+class LetterBatch(TrackedJob):
+    """One PDF of credential letters for one establishment (issue 6, item 3).
+
+    The seeds' separate channels: the *notice de vote* (with a password, drawn anew for
+    every voter of the batch) is handed over in person with a list to sign; the *fiche
+    clé de sécurité* (voters without a usable agent card) and the *code de vote* letter
+    are mailed, sorted by postal address. A batch never mixes kinds, so a password and a
+    key never share an envelope. The PDF is kept encrypted until its one download.
+    """
+
+    class Kind(models.TextChoices):
+        NOTICE = "notice", "Notices de vote (mot de passe, remise en main propre)"
+        SECURITY_KEY = "security_key", "Fiches clé de sécurité (envoi postal, sans carte agent utilisable)"
+        VOTE_CODE = "vote_code", "Courriers code de vote (envoi postal)"
+
+    kind = models.CharField("type de courrier", max_length=16, choices=Kind.choices)
+    establishment = models.ForeignKey(
+        Establishment, on_delete=models.PROTECT, related_name="+", verbose_name="établissement"
+    )
+    stored_as = models.CharField("stockage chiffré", max_length=255, blank=True, editable=False)
+    letters = models.PositiveIntegerField("courriers", default=0)
+    pages = models.PositiveIntegerField("pages", default=0)
+    downloaded = models.DateTimeField("téléchargé le", null=True, blank=True)
+
+    class Meta(TrackedJob.Meta):
+        verbose_name = "lot de courriers"
+        verbose_name_plural = "courriers (notices, clés, codes de vote)"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.establishment} ({timezone.localtime(self.created):%d/%m/%Y %H:%M})"

@@ -32,6 +32,8 @@ MATRIX = [
     (RH, "/gestion/elections/voterimport/", 200),
     (RH, "/gestion/elections/voterimport/add/", 200),
     (RH, "/gestion/elections/voterimport/modele.csv", 200),
+    (RH, "/gestion/elections/letterbatch/add/", 200),
+    (RH, "/gestion/elections/letterbatch/", 200),
     (SUPPORT, "/gestion/accounts/voter/", 200),
     (SUPPORT, "/gestion/accounts/voter/add/", 403),
     (SUPPORT, "/gestion/elections/rollentry/add/", 403),
@@ -39,6 +41,7 @@ MATRIX = [
     (SUPPORT, "/gestion/accounts/auditentry/", 403),
     (SUPPORT, "/gestion/elections/voterimport/add/", 403),
     (SUPPORT, "/gestion/elections/voterimport/modele.csv", 403),
+    (SUPPORT, "/gestion/elections/letterbatch/add/", 403),
     (BUREAU, "/gestion/accounts/auditentry/", 200),
     (BUREAU, "/gestion/accounts/auditentry/verifier/", 200),
     (BUREAU, "/gestion/accounts/voter/", 200),
@@ -46,6 +49,7 @@ MATRIX = [
     (BUREAU, "/gestion/elections/scrutin/add/", 403),
     (BUREAU, "/gestion/elections/election/", 200),
     (BUREAU, "/gestion/elections/voterimport/add/", 403),
+    (BUREAU, "/gestion/elections/letterbatch/add/", 403),
 ]
 
 

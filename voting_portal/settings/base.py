@@ -233,6 +233,8 @@ EMAIL_CONFIRMATION_MAX_AGE = 48 * 3600
 # Background jobs (imports, letters): django-tasks with its database backend; workers
 # run ``manage.py db_worker`` (``make demo`` starts one).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# The address printed on the credential letters.
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
 VOTER_IMPORT_MAX_MEGABYTES = env.int("VOTER_IMPORT_MAX_MEGABYTES", default=200)
 # Seed 004: the « mot de passe oublié » link (single use) lives an hour.
 PASSWORD_RESET_TIMEOUT = 3600
