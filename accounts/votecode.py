@@ -50,8 +50,11 @@ def _live(voter: Voter, now: dt.datetime):
 
 
 @transaction.atomic
-def vote_code_issue_letter(*, voter: Voter, code: str | None = None, actor=None) -> str:
-    """A new letter code (replacing the previous letter code); returns it, to be printed."""
+def vote_code_issue_letter(*, voter: Voter, code: str | None = None, actor=None, audit: bool = True) -> str:
+    """A new letter code (replacing the previous letter code); returns it, to be printed.
+
+    ``audit=False`` for a batch of letters, which writes one entry naming every voter
+    (one entry per voter would hold the trail's lock for the whole batch)."""
     code = secrets.normalise(code) if code else generate_code()
     VoteCode.objects.filter(voter=voter, origin=VoteCode.Origin.LETTER, revoked=False).update(revoked=True)
     VoteCode.objects.create(
@@ -60,7 +63,8 @@ def vote_code_issue_letter(*, voter: Voter, code: str | None = None, actor=None)
         digest=secrets.digest(DIGEST_KIND, code),
         created=timezone.now(),
     )
-    audit_record(actor=actor, action="vote_code.letter_issued", instance=voter)
+    if audit:
+        audit_record(actor=actor, action="vote_code.letter_issued", instance=voter)
     return code
 
 

@@ -118,7 +118,7 @@ def letters_generate(batch: LetterBatch) -> LetterBatch:
                     secret = secrets.format_security_key(key)
                 else:
                     secret = votecode.format_code(
-                        votecode.vote_code_issue_letter(voter=voter, actor=batch.created_by)
+                        votecode.vote_code_issue_letter(voter=voter, actor=batch.created_by, audit=False)
                     )
                 letters.append(
                     Letter(
