@@ -171,10 +171,9 @@ class VoteCodeRequestForm(DsfrFormMixin, forms.Form):
 # --- seed 004: identifier and mot de passe Élections --------------------------------------
 
 
-class IdentifierLoginForm(OptionalCaptchaMixin, forms.Form):
-    """« Identifiant » (the address chosen at the first connection), captcha, mot de passe Élections."""
-
-    identifier = forms.EmailField(
+def identifier_field() -> forms.EmailField:
+    """« Identifiant »: the address the voter chose at their first connection (seed 004)."""
+    return forms.EmailField(
         label="Identifiant",
         max_length=254,
         help_text="L'adresse électronique indiquée lors de votre première connexion.",
@@ -184,6 +183,25 @@ class IdentifierLoginForm(OptionalCaptchaMixin, forms.Form):
             "invalid": "Votre identifiant est une adresse électronique, par exemple prenom.nom@exemple.fr.",
         },
     )
+
+
+def new_email_field(label: str, *, help_text: str = "", required_message: str) -> forms.EmailField:
+    return forms.EmailField(
+        label=label,
+        max_length=254,
+        help_text=help_text,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": required_message,
+            "invalid": "Saisissez une adresse électronique valide, par exemple prenom.nom@exemple.fr.",
+        },
+    )
+
+
+class IdentifierLoginForm(OptionalCaptchaMixin, forms.Form):
+    """« Identifiant » (the address chosen at the first connection), captcha, mot de passe Élections."""
+
+    identifier = identifier_field()
     password = forms.CharField(
         label="Mot de passe Élections",
         max_length=128,
@@ -239,24 +257,14 @@ class ElectionPasswordForm(DsfrFormMixin, forms.Form):
 class CredentialsSetupForm(ElectionPasswordForm):
     """First connection (seed 004): the address that becomes the identifier, and the password."""
 
-    email = forms.EmailField(
-        label="Adresse électronique",
-        max_length=254,
+    email = new_email_field(
+        "Adresse électronique",
         help_text="Elle sera votre identifiant de connexion. Un lien de confirmation y sera envoyé.",
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={
-            "required": "Saisissez votre adresse électronique.",
-            "invalid": "Saisissez une adresse électronique valide, par exemple prenom.nom@exemple.fr.",
-        },
+        required_message="Saisissez votre adresse électronique.",
     )
-    email2 = forms.EmailField(
-        label="Confirmez l'adresse électronique",
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={
-            "required": "Saisissez une seconde fois votre adresse électronique.",
-            "invalid": "Saisissez une adresse électronique valide, par exemple prenom.nom@exemple.fr.",
-        },
+    email2 = new_email_field(
+        "Confirmez l'adresse électronique",
+        required_message="Saisissez une seconde fois votre adresse électronique.",
     )
     field_order = ["email", "email2", "password1", "password2"]
 
@@ -274,13 +282,4 @@ class CredentialsSetupForm(ElectionPasswordForm):
 class PasswordLinkRequestForm(OptionalCaptchaMixin, forms.Form):
     """« Mot de passe oublié » (seed 004): the identifier to send the link to."""
 
-    identifier = forms.EmailField(
-        label="Identifiant",
-        max_length=254,
-        help_text="L'adresse électronique indiquée lors de votre première connexion.",
-        widget=forms.EmailInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
-        error_messages={
-            "required": "Saisissez votre identifiant.",
-            "invalid": "Votre identifiant est une adresse électronique, par exemple prenom.nom@exemple.fr.",
-        },
-    )
+    identifier = identifier_field()
