@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.hashers import make_password
+from django.db.models.functions import Lower
 
 from .models import User, Voter
 from .secrets import security_key_matches
@@ -77,16 +78,21 @@ class IdentifierBackend(_VoterSessionBackend):
         return None
 
 
+def identifiers(election):
+    """The election's active identifiers, by lower-cased address: the same expression and
+    condition as the unique index voter_identifier_unique_in_election, which serves the
+    lookup (an ``iexact`` would compare UPPER() and scan every voter)."""
+    return Voter.objects.annotate(email_lower=Lower("email")).filter(
+        election=election, email_confirmed=True, credentials_set_up__isnull=False
+    )
+
+
 def identifier_voter(election, identifier: str) -> Voter | None:
     """The voter whose active identifier this address is, in this election."""
     return (
-        Voter.objects.select_related("user", "election")
-        .filter(
-            election=election,
-            email__iexact=identifier.strip(),
-            email_confirmed=True,
-            credentials_set_up__isnull=False,
-        )
+        identifiers(election)
+        .select_related("user", "election")
+        .filter(email_lower=identifier.strip().lower())
         .first()
     )
 

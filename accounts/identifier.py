@@ -33,7 +33,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from . import throttle
 from .audit import audit_record, secret_mark
-from .backends import identifier_voter
+from .backends import identifier_voter, identifiers
 from .models import User, Voter
 
 LINK_KIND = "password-link"
@@ -113,16 +113,7 @@ def credentials_set_up(*, voter: Voter, email: str, password: str, request) -> b
 
 
 def _identifier_taken(voter: Voter, email: str) -> bool:
-    return (
-        Voter.objects.filter(
-            election_id=voter.election_id,
-            email__iexact=email,
-            email_confirmed=True,
-            credentials_set_up__isnull=False,
-        )
-        .exclude(pk=voter.pk)
-        .exists()
-    )
+    return identifiers(voter.election_id).filter(email_lower=email.lower()).exclude(pk=voter.pk).exists()
 
 
 def identifier_taken(voter: Voter, email: str) -> bool:
