@@ -709,7 +709,6 @@ def _apply(job: VoterImport) -> None:
                 for code in line.scrutins
             ]
         )
-        VoterImport.objects.filter(pk=job.pk).update(done=start + len(chunk), total=len(plan.added))
 
     changed_fields = {"establishment"} | set(PLAIN_FIELDS) | set(DIGEST_FIELDS) | {"email_confirmed"}
     for start in range(0, len(plan.changed), BATCH):

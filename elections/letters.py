@@ -99,15 +99,21 @@ def letters_generate(batch: LetterBatch) -> LetterBatch:
     LetterBatch.objects.filter(pk=batch.pk).update(status=LetterBatch.Status.RUNNING)
     election = batch.election
     try:
-        with transaction.atomic():
-            voters = list(_recipients(election, batch.establishment, batch.kind))
-            letters, users = [], []
+        voters = list(_recipients(election, batch.establishment, batch.kind))
+        # The slow part (one Argon2 hash per notice) runs before the transaction, so the
+        # progress it reports is visible; nothing is stored until the transaction below.
+        passwords: dict[int, tuple[str, str]] = {}
+        if batch.kind == LetterBatch.Kind.NOTICE:
             for index, voter in enumerate(voters):
                 if index % PROGRESS_EVERY == 0:
                     LetterBatch.objects.filter(pk=batch.pk).update(done=index, total=len(voters))
+                secret = secrets.generate_password()
+                passwords[voter.pk] = (secret, make_password(secret))
+        with transaction.atomic():
+            letters, users = [], []
+            for voter in voters:
                 if batch.kind == LetterBatch.Kind.NOTICE:
-                    secret = secrets.generate_password()
-                    voter.user.password = make_password(secret)
+                    secret, voter.user.password = passwords[voter.pk]
                     users.append(voter.user)
                 elif batch.kind == LetterBatch.Kind.SECURITY_KEY:
                     key = secrets.decrypt_security_key(voter.security_key_encrypted)

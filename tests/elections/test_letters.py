@@ -205,3 +205,20 @@ def test_the_stored_pdf_is_encrypted(election, place, voters, referent):
 def test_support_cannot_request_letters(client, election, place):
     client.force_login(StaffFactory(groups=[Group.objects.get(name="Support électeurs")]))
     assert client.get("/gestion/elections/letterbatch/add/").status_code == 403
+
+
+def test_a_failure_while_making_the_pdf_changes_no_password(election, place, voters, referent, monkeypatch):
+    def broken(batch):
+        raise RuntimeError("imprimante en feu")
+
+    monkeypatch.setattr(letters, "letters_pdf", broken)
+    batch = letters.letters_request(
+        election=election, establishment=place, kind=LetterBatch.Kind.NOTICE, user=referent
+    )
+    with pytest.raises(AssertionError, match="imprimante en feu"):
+        run_jobs()
+    batch.refresh_from_db()
+    assert batch.status == LetterBatch.Status.FAILED and "aucun mot de passe" in batch.error
+    assert batch.total == 3  # the passwords were prepared (and reported) before anything was stored
+    assert log_in(voters[1], "CDEF-GHJK-MNPQ", VOTER_PASSWORD)
+    assert not letters._path(batch).exists()
