@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -215,11 +214,9 @@ def account_view(request):
 
 
 @require_safe
-@login_required
+@voter_required(setup_pending_ok=True)
 def confirm_email_view(request, token: str):
-    if not request.user.is_voter:
-        return redirect("elections:index")
-    voter = request.user.voter
+    voter = request.voter
     try:
         email = services.voter_confirm_email(voter=voter, token=token)
     except services.IdentifierTaken:

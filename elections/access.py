@@ -7,6 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 from .models import CandidateList, Scrutin
 
@@ -17,6 +18,9 @@ def voter_required(view=None, *, setup_pending_ok: bool = False):
     Seed 004: a voter who logged in with the notice but has not chosen their identifier
     and mot de passe Élections yet is sent to do so first (``setup_pending_ok`` marks
     the page where they do).
+
+    Every answer says « no-store »: a voter's pages must not stay in a shared
+    computer's cache or in a proxy (the one place this is decided for voter pages).
     """
     if view is None:
         return lambda view: voter_required(view, setup_pending_ok=setup_pending_ok)
@@ -28,8 +32,11 @@ def voter_required(view=None, *, setup_pending_ok: bool = False):
             return redirect_to_login(request.get_full_path())
         request.voter = user.voter
         if not setup_pending_ok and request.voter.needs_credentials_setup:
-            return redirect("accounts:credentials_setup")
-        return view(request, *args, **kwargs)
+            response = redirect("accounts:credentials_setup")
+        else:
+            response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
 
     return wrapper
 
