@@ -10,6 +10,7 @@ from urllib.parse import parse_qs
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from ballots import crypto
 from ballots.models import Ballot, Emargement
@@ -23,6 +24,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 # D0010 is on the roll of all five demo scrutins.
 MATRICULE, BIRTH = "D0010", "28/02/1987"
+ACTIVATE = "JE VEUX VOTER, J'ACTIVE LA SÉLECTION DE MON CHOIX DE VOTE"
 
 
 @pytest.fixture
@@ -83,9 +85,11 @@ def test_a_voter_votes_in_every_demo_scrutin_with_the_keyboard_alone(page, demo)
         assert not page.get_by_text("Pour voter, JavaScript doit être activé").is_visible()
         radios = page.get_by_role("radio")
         assert radios.first.is_disabled()
+        assert shown_buttons(page) == [ACTIVATE]
         if index == 0:
             assert axe_violations(page) == [], "step 2, inactive"
         activate_and_choose(page, scrutin, position=1)
+        assert shown_buttons(page) == ["JE VEUX VOTER"]
         chosen = scrutin.lists.order_by("order", "pk")[1]
         if index == 0:
             assert axe_violations(page) == [], "step 2, active"
@@ -95,6 +99,7 @@ def test_a_voter_votes_in_every_demo_scrutin_with_the_keyboard_alone(page, demo)
         summary = f"VOUS AVEZ CHOISI LA LISTE {chosen.name}"
         assert page.get_by_text(summary).is_visible()
         assert focused_text(page) == summary
+        assert shown_buttons(page) == ["RETOUR", "JE VOTE"]
         assert page.title().startswith(f"{scrutin.name} — Vote")
         assert (
             page.get_by_role("navigation", name="Étapes du vote")
@@ -155,6 +160,58 @@ def test_je_veux_voter_without_a_choice_says_so_and_keeps_the_focus_on_the_ballo
     ) == ("choix-legend choix-error")
     assert not page.get_by_text("VOUS AVEZ CHOISI").first.is_visible()
     assert Ballot.objects.count() == 0
+
+
+def shown_buttons(page) -> list[str]:
+    """The buttons a person sees in the page's content (not those the DOM merely holds)."""
+    return [
+        button.inner_text().strip() for button in page.locator("main button").all() if button.is_visible()
+    ]
+
+
+def test_each_step_shows_only_its_own_buttons_and_texts(page, demo):
+    keyboard_login(page)
+    scrutin = Scrutin.objects.get(election__slug="demo-2026", code="csa-ministeriel")
+    chosen = scrutin.lists.order_by("order", "pk")[0]
+    page.goto(f"/portail/je-vote/{scrutin.pk}/")
+    # Step 2, inactive: only the activation button; the choices show but cannot be ticked.
+    assert shown_buttons(page) == [ACTIVATE]
+    expect(page.get_by_role("button", name="JE VEUX VOTER", exact=True)).to_be_hidden()
+    expect(page.get_by_role("link", name="RETOUR")).to_be_visible()
+    expect(page.get_by_text("Pour voter, JavaScript doit être activé")).to_be_hidden()
+    expect(page.get_by_text("LES LOGOS SONT ACTIVÉS")).to_be_hidden()
+    expect(page.get_by_text("Sélectionnez une liste ou le vote blanc")).to_be_hidden()
+    expect(page.locator("label", has_text=chosen.name).first).to_be_visible()
+    expect(page.get_by_text("VOUS AVEZ CHOISI").first).to_be_hidden()
+    # Step 2, active: the activation button gives way to JE VEUX VOTER.
+    page.get_by_role("button", name=ACTIVATE).click()
+    expect(page.get_by_text("LES LOGOS SONT ACTIVÉS")).to_be_visible()
+    assert shown_buttons(page) == ["JE VEUX VOTER"]
+    page.locator("label", has_text=chosen.name).first.click()
+    page.get_by_role("button", name="JE VEUX VOTER", exact=True).click()
+    # Step 3: the choice restated, RETOUR and JE VOTE; nothing of step 2 remains.
+    expect(page.get_by_text(f"VOUS AVEZ CHOISI LA LISTE {chosen.name}")).to_be_visible()
+    expect(page.get_by_text("VOUS AVEZ CHOISI DE VOTER BLANC")).to_be_hidden()
+    expect(page.get_by_text("voter pour cette liste")).to_be_visible()
+    expect(page.get_by_text("voter blanc", exact=True)).to_be_hidden()
+    assert shown_buttons(page) == ["RETOUR", "JE VOTE"]
+    expect(page.locator("label", has_text=chosen.name).first).to_be_hidden()
+    expect(page.get_by_role("link", name="RETOUR")).to_be_hidden()
+    # RETOUR: step 2 again, still active; then blank.
+    page.get_by_role("button", name="RETOUR").click()
+    assert shown_buttons(page) == ["JE VEUX VOTER"]
+    expect(page.get_by_text("VOUS AVEZ CHOISI").first).to_be_hidden()
+    page.locator("label", has_text="Vote blanc").click()
+    page.get_by_role("button", name="JE VEUX VOTER", exact=True).click()
+    expect(page.get_by_text("VOUS AVEZ CHOISI DE VOTER BLANC")).to_be_visible()
+    expect(page.get_by_text(f"VOUS AVEZ CHOISI LA LISTE {chosen.name}")).to_be_hidden()
+    expect(page.get_by_text("voter blanc", exact=True)).to_be_visible()
+    expect(page.get_by_text("voter pour cette liste")).to_be_hidden()
+    page.get_by_role("button", name="JE VOTE").click()
+    page.wait_for_url(f"**/portail/je-vote/{scrutin.pk}/voter/")
+    # Step 4: the accusé; no button of steps 2 and 3 is left on screen.
+    expect(page.get_by_text(f"Vous venez de voter au scrutin {scrutin.name}.")).to_be_visible()
+    assert not any(name in shown_buttons(page) for name in (ACTIVATE, "JE VEUX VOTER", "JE VOTE", "RETOUR"))
 
 
 def _option_ids(scrutin) -> set[str]:
