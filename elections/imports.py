@@ -20,6 +20,7 @@ import hashlib
 import io
 import json
 import unicodedata
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -186,17 +187,63 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
         yield [cell.strip() for cell in row]
 
 
+def _too_many_rows() -> ImportRefused:
+    limit = f"{settings.VOTER_IMPORT_MAX_ROWS:,}".replace(",", "\u00a0")
+    return ImportRefused(
+        f"Ce fichier compte trop de lignes : {limit} lignes au plus par import, en-tête non compris. "
+        "Découpez-le, par exemple par établissement."
+    )
+
+
+def _rows_capped(rows: Iterator[list[str]]) -> Iterator[list[str]]:
+    """The rows, refused as soon as there are more than VOTER_IMPORT_MAX_ROWS after the header.
+
+    Reading stops at the first row over the cap, so a hostile file costs at most that much
+    time and memory (a sheet may claim a million empty rows that openpyxl would yield).
+    """
+    limit = settings.VOTER_IMPORT_MAX_ROWS
+    for index, row in enumerate(rows):
+        if index > limit:  # index 0 is the header
+            raise _too_many_rows()
+        yield row
+
+
+def _xlsx_size_check(data: bytes) -> None:
+    """Refuse an archive whose members would inflate beyond the cap, before openpyxl opens it.
+
+    The sizes are the ones the archive declares; Python's zipfile (which openpyxl uses)
+    never inflates a member beyond its declared size (it fails the CRC check instead), so
+    the declared total bounds what parsing can unpack.
+    """
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        raise ImportRefused(XLSX_DAMAGED) from exc
+    limit = settings.VOTER_IMPORT_MAX_UNCOMPRESSED_MEGABYTES
+    if sum(member.file_size for member in members) > limit * 1024 * 1024:
+        raise ImportRefused(
+            f"Une fois décompressé, ce fichier XLSX dépasserait {limit} Mo : il n'est pas lu. "
+            "Enregistrez-le de nouveau sans images ni feuilles superflues, ou découpez-le."
+        )
+
+
+XLSX_DAMAGED = "Ce fichier XLSX est illisible ou endommagé : enregistrez-le de nouveau."
+
+
 def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
     from openpyxl import load_workbook
 
+    _xlsx_size_check(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ImportRefused(
-            "Ce fichier XLSX est illisible ou endommagé : enregistrez-le de nouveau."
-        ) from exc
+        raise ImportRefused(XLSX_DAMAGED) from exc
     try:
         sheet = workbook.worksheets[0]
+        # The sheet's declared dimension, read without parsing its rows: refused at once.
+        declared = sheet.max_row if isinstance(sheet.max_row, int) else 0
+        if declared - 1 > settings.VOTER_IMPORT_MAX_ROWS:
+            raise _too_many_rows()
         for row in sheet.iter_rows(values_only=True):
             yield [_cell(value) for value in row]
     finally:
@@ -206,14 +253,14 @@ def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
 def read_table(data: bytes) -> Iterator[list[str]]:
     """The file's rows (the header first), CSV or XLSX, told apart by their content."""
     if data.startswith(b"PK\x03\x04"):
-        return _xlsx_rows(data)
+        return _rows_capped(_xlsx_rows(data))
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportRefused(
             "Le format Excel 97-2003 (.xls) n'est pas lu : enregistrez le fichier en .xlsx ou en .csv."
         )
     if b"\x00" in data[:4096]:
         raise ImportRefused("Ce fichier n'est ni un CSV ni un XLSX.")
-    return _csv_rows(data)
+    return _rows_capped(_csv_rows(data))
 
 
 # --- one line ------------------------------------------------------------------------------
@@ -453,8 +500,11 @@ def plan_import(
             progress(index, len(table))
         named = {key: cell for key, cell in zip(keys, cells, strict=False) if key}
         matricule = named.get("matricule", "")
-        if named.get("etablissement"):
-            scope.add(named["etablissement"])
+        # Only an establishment the user may import enters the scope (whose voters absent
+        # from the file are removed): a line naming another one is an error, never a scope.
+        named_establishment = named.get("etablissement")
+        if named_establishment and (allowed is None or named_establishment in allowed):
+            scope.add(named_establishment)
         if matricule in seen:
             plan.error(number, f"matricule « {matricule[:32]} » en double (déjà ligne {seen[matricule]})")
             continue

@@ -3,8 +3,10 @@
 import csv
 import datetime as dt
 import io
+import zipfile
 
 import pytest
+from django.contrib.auth.models import Group
 from openpyxl import Workbook
 
 from accounts import secrets
@@ -409,3 +411,123 @@ def test_an_unexpected_failure_ends_the_wait(election, places, admin, monkeypatc
 def test_a_bom_file_with_invalid_bytes_is_refused_clearly(election, places, admin):
     job = upload(election, admin, b"\xef\xbb\xbfmatricule;nom\n\xff\xfe;x\n")
     assert job.status == VoterImport.Status.INVALID and "CSV UTF-8" in job.error
+
+
+# --- issue 12, item 6: a line naming another establishment never enters a referent's scope ------
+
+
+def test_a_referents_preview_never_shows_voters_of_other_establishments(election, places):
+    referent = StaffFactory(groups=[Group.objects.get(name="Référent RH")])
+    referent.establishments.set([places["EST1"]])
+    make_voter(election=election, matricule="M00001", establishment=places["EST1"])
+    make_voter(election=election, matricule="M00007", establishment=places["EST1"])
+    for matricule in ("M00002", "M00003", "M00004"):
+        make_voter(election=election, matricule=matricule, establishment=places["EST2"])
+    # EST2 named on a line (refused) and on a line that changes an EST2 voter (refused).
+    rows = [person(1, Nom="Renommé"), person(2, "EST2"), person(5, "EST2"), person(3, "EST1")]
+    job = upload(election, referent, csv_bytes(rows))
+
+    report = job.report
+    shown = [*report["added"], *report["changed"], *report["removed"]]
+    assert {v["establishment"] for v in shown} == {"EST1"}
+    assert [v["matricule"] for v in report["removed"]] == ["M00007"]  # never M00004 of EST2
+    assert report["scope"] == ["EST1"]
+    assert list(job.establishments.values_list("code", flat=True)) == ["EST1"]
+    assert [e["line"] for e in report["errors"]] == [3, 4, 5]
+
+
+def test_a_superuser_import_still_covers_every_establishment_it_names(election, places, admin):
+    make_voter(election=election, matricule="M00004", establishment=places["EST2"])
+    job = upload(election, admin, csv_bytes([person(1), person(2, "EST2")]))
+    assert job.report["scope"] == ["EST1", "EST2"]
+    assert [v["matricule"] for v in job.report["removed"]] == ["M00004"]
+
+
+# --- issue 12, item 8: rows and uncompressed size are capped before parsing -----------------------
+
+
+def _xlsx(rows: int) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    for i in range(rows):
+        sheet.append(list(person(i).values()))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _rewrite(data: bytes, replace: dict[str, bytes | None], add: dict[str, bytes] | None = None) -> bytes:
+    """The same archive with some members replaced (None: left as is) and others added."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            new = replace.get(info.filename)
+            target.writestr(info.filename, new if new is not None else content)
+        for name, content in (add or {}).items():
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def test_an_xlsx_with_more_rows_than_the_cap_is_refused(election, places, admin, settings):
+    settings.VOTER_IMPORT_MAX_ROWS = 10
+    job = upload(election, admin, _xlsx(11), "agents.xlsx")
+    assert job.status == VoterImport.Status.INVALID
+    assert "10 lignes au plus" in job.error
+    assert job.report is None
+
+
+def test_an_xlsx_at_the_cap_is_read(election, places, admin, settings):
+    settings.VOTER_IMPORT_MAX_ROWS = 10
+    job = upload(election, admin, _xlsx(10), "agents.xlsx")
+    assert job.status == VoterImport.Status.READY, job.error
+    assert job.report["counts"]["added"] == 10
+
+
+def test_an_xlsx_whose_dimension_claims_a_million_rows_is_refused_before_reading(
+    election, places, admin, settings, monkeypatch
+):
+    settings.VOTER_IMPORT_MAX_ROWS = 1000
+    data = _xlsx(2)
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    assert b'<dimension ref="A1:J3" />' in sheet
+    hostile = _rewrite(
+        data, {"xl/worksheets/sheet1.xml": sheet.replace(b'ref="A1:J3"', b'ref="A1:J1048576"')}
+    )
+    from openpyxl.worksheet import _read_only
+
+    def no_row_read(*args, **kwargs):
+        raise AssertionError("rows parsed despite the dimension")
+
+    monkeypatch.setattr(_read_only.ReadOnlyWorksheet, "_cells_by_row", no_row_read)
+    job = upload(election, admin, hostile, "agents.xlsx")
+    assert job.status == VoterImport.Status.INVALID
+    assert "1\u00a0000 lignes au plus" in job.error
+
+
+def test_an_xlsx_member_that_inflates_beyond_the_cap_is_refused_before_openpyxl(
+    election, places, admin, settings, monkeypatch
+):
+    settings.VOTER_IMPORT_MAX_UNCOMPRESSED_MEGABYTES = 1
+    hostile = _rewrite(_xlsx(2), {}, add={"xl/media/bomb.bin": b"\0" * (3 * 1024 * 1024)})
+    assert len(hostile) < 100_000  # small on the wire, 3 MB once inflated
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("openpyxl called on a zip bomb")
+
+    monkeypatch.setattr("openpyxl.load_workbook", no_parse)
+    job = upload(election, admin, hostile, "agents.xlsx")
+    assert job.status == VoterImport.Status.INVALID
+    assert "décompressé" in job.error and "1 Mo" in job.error
+
+
+def test_a_csv_with_more_rows_than_the_cap_is_refused(election, places, admin, settings):
+    settings.VOTER_IMPORT_MAX_ROWS = 10
+    job = upload(election, admin, csv_bytes([person(i) for i in range(11)]))
+    assert job.status == VoterImport.Status.INVALID
+    assert "10 lignes au plus" in job.error
+    assert (
+        upload(election, admin, csv_bytes([person(i) for i in range(10)])).status == VoterImport.Status.READY
+    )

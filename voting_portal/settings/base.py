@@ -236,6 +236,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # The address printed on the credential letters.
 PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
 VOTER_IMPORT_MAX_MEGABYTES = env.int("VOTER_IMPORT_MAX_MEGABYTES", default=200)
+# Checked before a file is parsed (issue 12): lines after the header (CSV and XLSX), and
+# the total size an XLSX archive's members would inflate to.
+VOTER_IMPORT_MAX_ROWS = env.int("VOTER_IMPORT_MAX_ROWS", default=500_000)
+VOTER_IMPORT_MAX_UNCOMPRESSED_MEGABYTES = env.int("VOTER_IMPORT_MAX_UNCOMPRESSED_MEGABYTES", default=600)
 # Seed 004: the « mot de passe oublié » link (single use) lives an hour.
 PASSWORD_RESET_TIMEOUT = 3600
 
