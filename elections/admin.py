@@ -32,7 +32,7 @@ from .models import (
     VoterImport,
     VoterRequest,
 )
-from .selectors import ROLL_PROBLEM_KINDS, roll_problems
+from .selectors import ROLL_PROBLEM_KINDS, can_check_rolls, roll_problems
 from .turnout import can_see_turnout, turnout
 
 
@@ -81,6 +81,14 @@ class ElectionAdmin(AuditedModelAdmin):
         ),
     ]
     change_form_template = "admin/elections/election/change_form.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The links to the election's staff pages, each shown to whom its page admits."""
+        links = {
+            "can_check_rolls": can_check_rolls(request.user),
+            "can_see_turnout": can_see_turnout(request.user),
+        }
+        return super().change_view(request, object_id, form_url, {**links, **(extra_context or {})})
 
     def get_urls(self):
         return [
@@ -139,6 +147,8 @@ class ElectionAdmin(AuditedModelAdmin):
 
     def roll_problems_view(self, request, object_id):
         """For the RH referents and the bureau: what to fix in the rolls before the sealing."""
+        if not can_check_rolls(request.user):
+            raise PermissionDenied
         election = self.get_object(request, object_id)
         if election is None or not self.has_view_permission(request, election):
             raise Http404

@@ -99,6 +99,11 @@ ROLL_PROBLEM_KINDS = {
 }
 
 
+def can_check_rolls(user) -> bool:
+    """Who reads the roll checks: those who fix the rolls (RH referents) or seal them (the bureau)."""
+    return user.is_active and user.is_staff and user.has_perm("elections.view_rollentry")
+
+
 def roll_problems(election, *, establishments=None) -> RollProblems:
     """Everything in the rolls that would make the election go wrong, with where to fix it.
 

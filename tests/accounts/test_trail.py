@@ -9,7 +9,7 @@ from django.test import Client
 from accounts import recovery
 from accounts.models import AuditEntry
 from accounts.trail import reassort_trail
-from elections.models import BureauMember
+from elections.models import BureauMember, Election
 from tests.factories import ElectionFactory, StaffFactory, make_voter
 
 pytestmark = pytest.mark.django_db
@@ -104,8 +104,23 @@ def test_an_address_over_the_daily_threshold_is_flagged(voter):
     assert "Adresse IP : demandes en un jour" in page and "10.6.6.6" in page
 
 
-def test_the_defaults_are_20_an_hour_and_50_a_day(election):
-    assert (election.reassort_flag_staff_per_hour, election.reassort_flag_address_per_day) == (20, 50)
+def test_a_new_election_flags_a_staff_member_from_the_21st_action_in_an_hour(voter):
+    """The defaults at work: 20 an hour is usual for a support agent, 21 is flagged."""
+    election = Election.objects.get(pk=voter.election.pk)  # as created, never set by hand
+    agent = staff(SUPPORT, username="agent.defaut")
+    reveal(agent, voter, times=20)
+    assert reassort_trail(election).flags == []
+    reveal(agent, voter)
+    [flag] = reassort_trail(election).flags
+    assert (flag.kind, flag.who, flag.count, flag.threshold) == ("staff", "agent.defaut", 21, 20)
+
+
+def test_a_new_election_flags_an_address_from_the_51st_request_in_a_day(election):
+    self_service(election, "INCONNU1", "10.7.7.7", times=50)
+    assert reassort_trail(election).flags == []
+    self_service(election, "INCONNU1", "10.7.7.7")
+    [flag] = reassort_trail(election).flags
+    assert (flag.kind, flag.who, flag.count, flag.threshold) == ("address", "10.7.7.7", 51, 50)
 
 
 def test_a_broken_chain_is_said_first(voter, tamper):

@@ -99,3 +99,5 @@ def test_a_referent_sees_their_establishments_and_support_nothing(client, electi
     assert "Grand service" in page and "Service moyen" not in page
     client.force_login(StaffFactory(groups=[AuthGroup.objects.get(name="Support électeurs")]))
     assert client.get(f"/gestion/elections/election/{election.pk}/participation/").status_code == 403
+    change_page = client.get(f"/gestion/elections/election/{election.pk}/change/").content.decode()
+    assert "/participation/" not in change_page
