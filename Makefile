@@ -2,7 +2,11 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-MANAGE := $(PY) manage.py
+# manage.py and wsgi.py default to the production settings (which need their secrets):
+# every development target names its settings.
+LOCAL := DJANGO_SETTINGS_MODULE=voting_portal.settings.local
+TEST_SETTINGS := DJANGO_SETTINGS_MODULE=voting_portal.settings.test
+MANAGE := $(LOCAL) $(PY) manage.py
 STAMP := $(VENV)/.installed-$(shell cat requirements/dev.txt pyproject.toml | sha256sum | cut -c1-16)
 
 .PHONY: demo test install lint migrations-check lock clean bench-cast bench-import bench-letters js js-check bench-js
@@ -28,7 +32,7 @@ demo: install
 
 ## make test: set up and run the whole suite (SQLite; PostgreSQL when DATABASE_URL says so)
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(TEST_SETTINGS) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -36,19 +40,19 @@ lint: install
 	$(VENV)/bin/mypy
 
 migrations-check: install
-	DJANGO_SETTINGS_MODULE=voting_portal.settings.test $(MANAGE) makemigrations --check --dry-run
+	$(TEST_SETTINGS) $(PY) manage.py makemigrations --check --dry-run
 
 ## make bench-cast: concurrent JE VOTE on gunicorn + local PostgreSQL and Redis (bench/README.md)
 bench-cast: install
-	$(PY) bench/cast.py $(BENCH_ARGS)
+	$(LOCAL) $(PY) bench/cast.py $(BENCH_ARGS)
 
 ## make bench-import: voter imports of 50,000 and 500,000 lines on local PostgreSQL (bench/README.md)
 bench-import: install
-	$(PY) bench/import_voters.py $(BENCH_ARGS)
+	$(LOCAL) $(PY) bench/import_voters.py $(BENCH_ARGS)
 
 ## make bench-letters: credential letters, pages per second, on local PostgreSQL (bench/README.md)
 bench-letters: install
-	$(PY) bench/letters.py $(BENCH_ARGS)
+	$(LOCAL) $(PY) bench/letters.py $(BENCH_ARGS)
 
 ## make js: rebuild static/js/isoloir-crypto.js from frontend/ (Node >= 20.19, npm; the bundle is committed)
 js:

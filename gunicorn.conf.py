@@ -8,6 +8,8 @@ Django's long-lived objects again, and the forked workers share those pages.
 import gc
 import os
 
+# voting_portal.wsgi loads voting_portal.settings.production unless DJANGO_SETTINGS_MODULE
+# names other settings; they refuse to start without their secrets.
 wsgi_app = "voting_portal.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))

@@ -3,10 +3,36 @@
 Several stateless app servers share PostgreSQL (DATABASE_URL) and Redis (CACHE_URL).
 """
 
+import os
+from pathlib import Path
+
+import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
-from .base import DATABASES, env
+# These settings are the default of manage.py and wsgi.py: without their secrets they
+# refuse to start, naming every missing variable (and how to run the development ones).
+environ.Env.read_env(Path(__file__).resolve().parents[2] / ".env", overwrite=False)
+REQUIRED_VARIABLES = (
+    "SECRET_KEY",
+    "FERNET_KEYS",
+    "RECOVERY_HMAC_KEY",
+    "RECEIPT_SIGNING_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "CACHE_URL",
+    "EMAIL_HOST",
+)
+_missing = [name for name in REQUIRED_VARIABLES if not os.environ.get(name)]
+if _missing:
+    raise ImproperlyConfigured(
+        "Réglages de production (voting_portal.settings.production, le choix par défaut sans "
+        f"DJANGO_SETTINGS_MODULE) : variable(s) d'environnement manquante(s) : {', '.join(_missing)}. "
+        "Pour la démonstration ou le développement sur un poste, choisissez explicitement "
+        "DJANGO_SETTINGS_MODULE=voting_portal.settings.local (ou make demo)."
+    )
+
+from .base import *  # noqa: E402, F403
+from .base import DATABASES, env  # noqa: E402
 
 DEBUG = False
 # Only an election keyed by its key holders opens in production (DESIGN.md §5).
