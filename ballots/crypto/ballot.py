@@ -132,19 +132,31 @@ def create_ballot(
     return _encrypt(params, [1 if option == choice else 0 for option in params.options], rand)
 
 
-def _encrypt(params: ScrutinParameters, votes: list[int], rand: Randomness) -> dict[str, Any]:
+def _encrypt(
+    params: ScrutinParameters,
+    votes: list[int],
+    rand: Randomness,
+    *,
+    alpha_encoding: Callable[[int, bytes], bytes] | None = None,
+) -> dict[str, Any]:
     """The ballot for any vector of votes. Only ``create_ballot`` makes honest ones; tests
-    use this directly to show that dishonest votes (two, none, a 2) cannot verify."""
+    use this directly to show that dishonest votes (two, none, a 2) cannot verify.
+
+    ``alpha_encoding(j, alpha)`` (tests and vectors only) rewrites the bytes written and
+    hashed for alpha j, e.g. a non-canonical encoding of the same point, so that every
+    proof holds over those bytes and only the decoder can refuse the ballot."""
     y = params.public_key_point
     fp = params.fingerprint_bytes
     rs = [rand() for _ in votes]
-    ciphertexts = [
-        (g.base_mult(r), g.add(g.mult(r, y), g.base_mult(v))) for r, v in zip(rs, votes, strict=True)
+    points = [(g.base_mult(r), g.add(g.mult(r, y), g.base_mult(v))) for r, v in zip(rs, votes, strict=True)]
+    written = [
+        (alpha_encoding(j, alpha) if alpha_encoding else alpha, beta)
+        for j, (alpha, beta) in enumerate(points)
     ]
-    bh = _ballot_hash(ciphertexts)
+    bh = _ballot_hash(written)
 
     answers = []
-    for j, ((alpha, beta), r, v) in enumerate(zip(ciphertexts, rs, votes, strict=True)):
+    for j, ((alpha, beta), r, v) in enumerate(zip(written, rs, votes, strict=True)):
         w, c_u, s_u = rand(), rand(), rand()
         real = 1 if v else 0  # a dishonest v (tests only) claims the branch 1
         u = 1 - real
@@ -161,8 +173,8 @@ def _encrypt(params: ScrutinParameters, votes: list[int], rand: Randomness) -> d
         proof = {real: _proof_json(c_v, s_v), u: _proof_json(c_u, s_u)}
         answers.append({"alpha": alpha.hex(), "beta": beta.hex(), "proof": [proof[0], proof[1]]})
 
-    total_alpha = g.point_sum([alpha for alpha, _ in ciphertexts])
-    total_beta = g.point_sum([beta for _, beta in ciphertexts])
+    total_alpha = g.point_sum([alpha for alpha, _ in points])
+    total_beta = g.point_sum([beta for _, beta in points])
     w = rand()
     t1, t2 = g.base_mult(w), g.mult(w, y)
     c = hash_to_scalar(TAG_EXACTLY_ONE, fp, bh, total_alpha, total_beta, t1, t2)

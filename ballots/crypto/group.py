@@ -3,6 +3,12 @@
 Points are their 32-byte canonical encodings (``bytes``); scalars are Python ints in
 [0, q). libsodium's multiplications refuse to return the identity O, so the cases
 "scalar 0" and "point O" are handled here explicitly: they give O (PROTOCOL.md).
+
+libsodium 1.0.18 (the one rbcl bundles) ignores bit 255 of an encoding, so every point
+has a second encoding it accepts; RFC 9496 and the browser refuse it. Every encoding is
+checked here before libsodium sees it, which leaves exactly one accepted encoding per
+point: points compare as bytes. Whatever the binding raises, or reports by an identity
+it should not have returned, becomes an ``EncodingError``.
 """
 
 from __future__ import annotations
@@ -45,14 +51,34 @@ def scalar_from_hex(value: Any, what: str = "scalar") -> int:
     return n
 
 
+def _check_encoding(point: Any, what: str = "point") -> bytes:
+    """32 bytes with bit 255 clear: what libsodium 1.0.18 does not check itself."""
+    if not isinstance(point, bytes) or len(point) != 32:
+        raise EncodingError(f"{what} must be 32 bytes")
+    if point[31] & 0x80:
+        raise EncodingError(f"{what} is not a canonical ristretto255 encoding (bit 255 set)")
+    return point
+
+
+def _is_point(point: bytes) -> bool:
+    return point == IDENTITY or bool(rbcl.crypto_core_ristretto255_is_valid_point(point))
+
+
 def point_from_hex(value: Any, what: str = "point", *, allow_identity: bool = False) -> bytes:
-    """A point: canonical ristretto255 encoding; O only where the caller allows it."""
-    raw = _hex32(value, what)
+    """A point: canonical ristretto255 encoding; O only where the caller allows it.
+
+    The bytes returned are the point's only accepted encoding, so points compare as bytes.
+    """
+    raw = _check_encoding(_hex32(value, what), what)
     if raw == IDENTITY:
         if allow_identity:
             return raw
         raise EncodingError(f"{what} must not be the identity")
-    if not rbcl.crypto_core_ristretto255_is_valid_point(raw):
+    try:
+        valid = rbcl.crypto_core_ristretto255_is_valid_point(raw)
+    except (RuntimeError, ValueError, TypeError) as exc:
+        raise EncodingError(f"{what}: {exc}") from None
+    if not valid:
         raise EncodingError(f"{what} is not a canonical ristretto255 encoding")
     return raw
 
@@ -66,22 +92,44 @@ def base_mult(n: int) -> bytes:
     n %= Q
     if n == 0:
         return IDENTITY
-    return rbcl.crypto_scalarmult_ristretto255_base(n.to_bytes(32, "little"))
+    try:
+        return rbcl.crypto_scalarmult_ristretto255_base(n.to_bytes(32, "little"))
+    except (RuntimeError, ValueError, TypeError) as exc:  # not expected for 0 < n < q
+        raise EncodingError(f"scalar multiplication refused: {exc}") from None
 
 
 def mult(n: int, point: bytes) -> bytes:
     n %= Q
-    if n == 0 or point == IDENTITY:
+    if _check_encoding(point) == IDENTITY or n == 0:
         return IDENTITY
-    return rbcl.crypto_scalarmult_ristretto255(n.to_bytes(32, "little"), point)
+    try:
+        # With 0 < n < q and a valid point ≠ O the product is never O, so a refusal
+        # means the point is not one (an encoding that decodes to O, or no point at all).
+        return rbcl.crypto_scalarmult_ristretto255(n.to_bytes(32, "little"), point)
+    except (RuntimeError, ValueError, TypeError) as exc:
+        raise EncodingError(f"not a valid point: {exc}") from None
+
+
+def _combine(operation: Any, p: bytes, q: bytes) -> bytes:
+    _check_encoding(p)
+    _check_encoding(q)
+    try:
+        result = operation(p, q)
+    except (RuntimeError, ValueError, TypeError) as exc:
+        raise EncodingError(f"not a valid point: {exc}") from None
+    # rbcl ignores libsodium's return code here: an invalid operand yields 32 zero bytes,
+    # indistinguishable from an honest O, so an O result has its operands checked.
+    if result == IDENTITY and not (_is_point(p) and _is_point(q)):
+        raise EncodingError("not a valid point")
+    return result
 
 
 def add(p: bytes, q: bytes) -> bytes:
-    return rbcl.crypto_core_ristretto255_add(p, q)
+    return _combine(rbcl.crypto_core_ristretto255_add, p, q)
 
 
 def sub(p: bytes, q: bytes) -> bytes:
-    return rbcl.crypto_core_ristretto255_sub(p, q)
+    return _combine(rbcl.crypto_core_ristretto255_sub, p, q)
 
 
 def point_sum(points: list[bytes]) -> bytes:

@@ -108,6 +108,16 @@ def invalid_ballots() -> dict[str, Any]:
     # A non-canonical encoding: p (2^255 − 19) in little-endian is not reduced.
     non_canonical = ((1 << 255) - 19).to_bytes(32, "little").hex()
     g_hex = g.BASE.hex()
+    # Bit 255 set: libsodium 1.0.18 ignores it and decodes the same point (PROTOCOL.md
+    # §Implementation notes). The honest ballot with alpha 0 so written, every proof
+    # made over those bytes; and 00…0080, which it decodes to the identity.
+    top_bit_identity = "00" * 31 + "80"
+    top_bit_alpha = _encrypt(
+        params,
+        [0, 1, 0, 0, 0],
+        FixedRandomness("invalid/honest"),
+        alpha_encoding=lambda j, alpha: alpha[:31] + bytes([alpha[31] | 0x80]) if j == 0 else alpha,
+    )
 
     def set_answer(j: int, key: str, value: Any) -> Callable[[dict[str, Any]], None]:
         return lambda b: b["answers"][j].__setitem__(key, value)
@@ -129,6 +139,9 @@ def invalid_ballots() -> dict[str, Any]:
         ("duplicate-alpha", "invalid", _mutate(honest, set_answer(1, "alpha", honest["answers"][0]["alpha"]))),
         ("uppercase-hex", "malformed", _mutate(honest, set_answer(0, "alpha", honest["answers"][0]["alpha"].upper()))),
         ("non-canonical-point", "malformed", _mutate(honest, set_answer(0, "beta", non_canonical))),
+        ("top-bit-alpha", "malformed", top_bit_alpha),
+        ("top-bit-identity-alpha", "malformed", _mutate(honest, set_answer(0, "alpha", top_bit_identity))),
+        ("top-bit-identity-beta", "malformed", _mutate(honest, set_answer(0, "beta", top_bit_identity))),
         ("scalar-not-reduced", "malformed", _mutate(honest, set_proof(0, 0, "response", q_hex))),
         ("short-hex", "malformed", _mutate(honest, set_answer(0, "alpha", honest["answers"][0]["alpha"][:62]))),
         ("unknown-key", "malformed", _mutate(honest, lambda b: b.__setitem__("voter", "A1001"))),

@@ -250,6 +250,99 @@ def test_points_and_scalars_are_decoded_strictly():
     assert g.base_mult(g.Q) == g.IDENTITY
 
 
+def top_bit(point: bytes) -> bytes:
+    """The second encoding libsodium 1.0.18 accepts for a point: bit 255 set."""
+    return point[:31] + bytes([point[31] | 0x80])
+
+
+TOP_BIT_IDENTITY = top_bit(g.IDENTITY)  # 00…0080
+
+
+@pytest.mark.parametrize("point", [g.BASE, g.base_mult(7), g.base_mult(g.random_scalar()), g.IDENTITY])
+def test_a_point_with_bit_255_set_is_refused_by_every_decoder(point):
+    encoded = top_bit(point).hex()
+    for allow_identity in (False, True):
+        with pytest.raises(EncodingError, match="canonical"):
+            g.point_from_hex(encoded, allow_identity=allow_identity)
+    kc = key_context(election=ELECTION, holder="delegue1", role="delegate", index=1)
+    with pytest.raises(EncodingError):
+        verify_knowledge(kc, encoded, prove_knowledge(kc, 7))
+    with pytest.raises(InvalidParameters):
+        make_params(public_key=encoded)
+
+
+def test_the_group_operations_refuse_a_point_with_bit_255_set():
+    for operation in (
+        lambda p: g.mult(3, p),
+        lambda p: g.add(p, g.BASE),
+        lambda p: g.sub(g.BASE, p),
+        lambda p: g.point_sum([g.BASE, p]),
+    ):
+        for point in (top_bit(g.BASE), TOP_BIT_IDENTITY):
+            with pytest.raises(EncodingError):
+                operation(point)
+
+
+def test_every_error_of_the_binding_becomes_an_encoding_error():
+    # Not a point at all: libsodium's multiplication fails (rbcl raises RuntimeError)
+    # and its addition silently answers the identity (rbcl ignores the return code).
+    invalid = "ff" * 32
+    for operation in (
+        lambda p: g.mult(3, p),
+        lambda p: g.add(p, g.BASE),
+        lambda p: g.add(g.BASE, p),
+        lambda p: g.sub(g.BASE, p),
+        lambda p: g.sub(p, g.BASE),
+    ):
+        for point in (bytes.fromhex(invalid), b"\x01" * 31, "not bytes"):
+            with pytest.raises(EncodingError):
+                operation(point)
+    # The identity as a result of honest points is still the identity.
+    assert g.sub(g.BASE, g.BASE) == g.IDENTITY
+    assert g.add(g.BASE, g.sub(g.IDENTITY, g.BASE)) == g.IDENTITY
+
+
+def top_bit_alpha(j):
+    return lambda index, alpha: top_bit(alpha) if index == j else alpha
+
+
+@pytest.mark.parametrize("j", [0, 1, 3])
+def test_a_ballot_whose_proofs_hold_over_a_top_bit_alpha_is_refused(j):
+    # A voter who knows their randomness can make every proof hold over the second
+    # encoding: libsodium decodes it to the same point, only the hashed bytes differ.
+    honest = _encrypt(PARAMS, [0, 1, 0, 0], vectors.FixedRandomness("top-bit"))
+    twin = _encrypt(PARAMS, [0, 1, 0, 0], vectors.FixedRandomness("top-bit"), alpha_encoding=top_bit_alpha(j))
+    verify_ballot(PARAMS, honest)
+    assert twin["answers"][j]["alpha"] == top_bit(bytes.fromhex(honest["answers"][j]["alpha"])).hex()
+    assert [a["beta"] for a in twin["answers"]] == [a["beta"] for a in honest["answers"]]
+    with pytest.raises(EncodingError, match=f"alpha {j}"):
+        verify_ballot(PARAMS, twin)
+    with pytest.raises(EncodingError):
+        verify_box(PARAMS, [honest, twin])
+
+
+def test_the_top_bit_vector_is_refused_for_its_encoding_only(monkeypatch):
+    data = json.loads((VECTORS / "invalid-ballots.json").read_text())
+    params = ScrutinParameters.from_json(data["params"])
+    ballot = next(v["ballot"] for v in data["vectors"] if v["name"] == "top-bit-alpha")
+    with pytest.raises(EncodingError, match="bit 255"):
+        verify_ballot(params, ballot)
+    # With libsodium 1.0.18's own decoding (bit 255 ignored) every proof holds.
+    monkeypatch.setattr(g, "_check_encoding", lambda point, what="point": point)
+    assert verify_ballot(params, ballot).alphas[0] == ballot["answers"][0]["alpha"]
+
+
+@pytest.mark.parametrize("field", ["alpha", "beta"])
+def test_the_top_bit_identity_is_refused_not_a_crash(field):
+    for j in (0, 3):
+        ballot = copy.deepcopy(HONEST)
+        ballot["answers"][j][field] = TOP_BIT_IDENTITY.hex()
+        with pytest.raises(EncodingError, match=f"{field} {j}"):
+            verify_ballot(PARAMS, ballot)
+        with pytest.raises(EncodingError):
+            verify_box(PARAMS, [HONEST, ballot])
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [

@@ -311,6 +311,56 @@ def test_a_replayed_ballot_is_weeded_and_the_second_voter_can_still_vote(
     assert Ballot.objects.filter(scrutin=scrutin).count() == 2
 
 
+def _top_bit(hex_point: str) -> str:
+    """The second encoding of a point that libsodium 1.0.18 accepts: bit 255 set."""
+    raw = bytes.fromhex(hex_point)
+    return (raw[:31] + bytes([raw[31] | 0x80])).hex()
+
+
+def test_a_second_encoding_of_an_alpha_in_the_box_does_not_pass_the_weeding(open_election, scrutins, voter):
+    from ballots.crypto.ballot import _encrypt
+    from ballots.crypto.vectors import FixedRandomness
+    from ballots.services import BallotRefused, ballot_cast
+
+    scrutin = scrutins[0]
+    params = crypto_parameters(scrutin)
+    votes = [0, 1, 0, 0]
+    first = _encrypt(params, votes, FixedRandomness("weeding"))
+    voter.election.refresh_from_db()  # open now
+    ballot_cast(voter=voter, scrutin_id=scrutin.pk, ballot=first)
+    # Someone who knows the first voter's randomness makes every proof hold over the
+    # same alphas, each written with bit 255 set: the same points, other strings.
+    other = make_voter(election=open_election, matricule="B2002", scrutins=scrutins[:1])
+    twin = _encrypt(
+        params,
+        votes,
+        FixedRandomness("weeding"),
+        alpha_encoding=lambda j, alpha: bytes.fromhex(_top_bit(alpha.hex())),
+    )
+    assert [a["alpha"] for a in twin["answers"]] == [_top_bit(a["alpha"]) for a in first["answers"]]
+    with pytest.raises(BallotRefused):
+        ballot_cast(voter=other, scrutin_id=scrutin.pk, ballot=twin)
+    assert Ballot.objects.filter(scrutin=scrutin).count() == 1
+    assert BallotAlpha.objects.filter(scrutin=scrutin).count() == 4
+    assert not Emargement.objects.filter(voter=other).exists()
+
+
+@pytest.mark.parametrize("field", ["alpha", "beta"])
+def test_je_vote_with_a_top_bit_identity_is_refused_not_a_500(open_election, scrutins, voter_client, field):
+    # 00…0080 passes the identity check byte for byte, and libsodium then decodes it to
+    # the identity: its multiplication fails inside the binding.
+    scrutin = scrutins[0]
+    ballot = ballot_build(scrutin=scrutin, choice="liste-01")
+    ballot["answers"][0][field] = "00" * 31 + "80"
+    response = voter_client.post(f"/portail/je-vote/{scrutin.pk}/voter/", cast_data(ballot))
+    assert response.status_code == 400
+    assert "Votre bulletin n'a pas été déposé" in html(response)
+    assert "Le bulletin reçu n'est pas valide : il n'a pas été déposé dans l'urne." in html(response)
+    assert (
+        Emargement.objects.count() == 0 and Ballot.objects.count() == 0 and BallotAlpha.objects.count() == 0
+    )
+
+
 def test_casting_writes_no_audit_row_log_line_session_or_cache_entry_with_the_reference(
     open_election, scrutins, voter_client, caplog
 ):
