@@ -58,3 +58,47 @@ def test_retour_shows_its_word_on_steps_2_and_3(page, demo, width):
     page.get_by_role("button", name="JE VEUX VOTER", exact=True).click()
     expect(page.get_by_text("VOUS AVEZ CHOISI DE VOTER BLANC")).to_be_visible()
     assert_word_shown(page.get_by_role("button", name="RETOUR"))
+
+
+# The option cards as drawn: top, height, left and width of each.
+CARDS = """() => Array.from(document.querySelectorAll(".isoloir-option")).map(card => {
+    const box = card.getBoundingClientRect();
+    return {top: Math.round(box.top), height: Math.round(box.height), left: Math.round(box.left), width: Math.round(box.width)};
+})"""
+
+
+@pytest.mark.parametrize(
+    ("width", "scale", "columns"),
+    [(1280, 1, 3), (640, 2, 2), (320, 1, 1)],  # 640 CSS px at scale 2: a 1280 px screen at 200 % zoom
+)
+def test_list_cards_form_an_even_grid_without_horizontal_scrolling(
+    chromium, live_server, demo, width, scale, columns
+):
+    context = chromium.new_context(
+        base_url=live_server.url,
+        locale="fr-FR",
+        viewport={"width": width, "height": 900},
+        device_scale_factor=scale,
+    )
+    page = context.new_page()
+    keyboard_login(page)
+    scrutin = Scrutin.objects.get(election__slug="demo-2026", code="csa-ministeriel")
+    page.goto(f"/portail/je-vote/{scrutin.pk}/")
+    page.get_by_role("button", name=ACTIVATE).click()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    cards = page.evaluate(CARDS)
+    assert len(cards) == scrutin.lists.count() + 1
+    rows: dict[int, list[dict]] = {}
+    for card in cards:
+        rows.setdefault(card["top"], []).append(card)
+    # Reading order: rows of ``columns`` cards (the last may be shorter), each card of a
+    # row as tall and as wide as the others, columns aligned from row to row.
+    assert [len(row) for row in rows.values()][:-1] == [columns] * (len(rows) - 1)
+    for row in rows.values():
+        assert len({card["height"] for card in row}) == 1, row
+        assert len({card["width"] for card in row}) == 1, row
+    lefts = [card["left"] for card in next(iter(rows.values()))]
+    for row in rows.values():
+        assert [card["left"] for card in row] == lefts[: len(row)], rows
+        assert all(card["left"] + card["width"] <= width for card in row)
+    context.close()
