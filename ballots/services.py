@@ -20,6 +20,7 @@ from accounts.audit import audit_record
 from elections.models import Election, Scrutin
 
 from . import crypto
+from .crypto.keys import verify_ceremony_record
 from .crypto.receipt import public_key_hex, public_key_pem, sign_deposit, signing_key_from_hex
 from .models import Ballot, BallotAlpha, ElectionKey, Emargement, ScrutinParameters
 
@@ -63,6 +64,12 @@ class OpeningRefused(VotingError):
     message = "Le vote ne peut pas être ouvert."
 
 
+class KeyRecordRefused(OpeningRefused):
+    """The key ceremony's record does not verify (PROTOCOL.md §Keys): nothing is stored."""
+
+    message = "La clé de l'élection est refusée : le compte rendu de la cérémonie des clés n'est pas valide."
+
+
 @dataclass(frozen=True)
 class CastReceipt:
     """What the voter gets back: the accusé de réception and the preuve de dépôt."""
@@ -85,9 +92,26 @@ class CastReceipt:
 def election_key_install(
     *, election: Election, record: dict[str, Any], origin: str, actor=None
 ) -> ElectionKey:
-    """Store the public outcome of the key ceremony; refused once the election has one."""
+    """Store the public outcome of the key ceremony; refused once the election has one.
+
+    The record is verified first (``verify_ceremony_record``: every proof of knowledge,
+    ``ceremony_hash``, ``public_key = Y_P + Σ C_i0`` over QUAL); one that does not verify
+    raises KeyRecordRefused and nothing is stored.
+    """
     if ElectionKey.objects.filter(election=election).exists():
         raise OpeningRefused("L'élection a déjà une clé publique.")
+    try:
+        verify_ceremony_record(record, election=str(election.pk))
+    except crypto.InvalidProof as exc:
+        raise KeyRecordRefused(
+            "La clé de l'élection est refusée : le compte rendu de la cérémonie des clés ne se vérifie pas "
+            "(preuve de connaissance, empreinte de la cérémonie ou clé publique). Rien n'a été enregistré."
+        ) from exc
+    except crypto.CryptoError as exc:
+        raise KeyRecordRefused(
+            "La clé de l'élection est refusée : le compte rendu de la cérémonie des clés est mal formé. "
+            "Rien n'a été enregistré."
+        ) from exc
     key = ElectionKey.objects.create(
         election=election, public_key=record["public_key"], record=record, origin=origin
     )

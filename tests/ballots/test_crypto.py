@@ -15,6 +15,7 @@ from ballots.crypto import (
     EncodingError,
     InvalidBallot,
     InvalidParameters,
+    InvalidProof,
     ScrutinParameters,
     ballot_reference,
     box_hash,
@@ -29,7 +30,14 @@ from ballots.crypto import (
 from ballots.crypto import group as g
 from ballots.crypto.ballot import _encrypt
 from ballots.crypto.encoding import hash_to_scalar
-from ballots.crypto.keys import ceremony_simulate, key_context, prove_knowledge, verify_knowledge
+from ballots.crypto.keys import (
+    ceremony_hash,
+    ceremony_simulate,
+    key_context,
+    prove_knowledge,
+    verify_ceremony_record,
+    verify_knowledge,
+)
 
 VECTORS = Path(__file__).resolve().parent.parent / "vectors"
 SECRET = 0x1234567890ABCDEF
@@ -405,6 +413,115 @@ def test_a_proof_of_knowledge_is_bound_to_its_context():
     other = key_context(election=ELECTION, holder="delegue2", role="delegate", index=2)
     with pytest.raises(Exception, match="does not verify"):
         verify_knowledge(other, g.base_mult(99).hex(), proof)
+
+
+CEREMONY = ceremony_simulate(
+    election=ELECTION, president="president", secretary="secretaire",
+    delegates=[("delegue1", 1), ("delegue2", 2), ("delegue3", 3)], threshold=2,
+)  # fmt: skip
+
+
+def _rehash(record):
+    """What a dishonest server would do after a substitution: recompute the ceremony hash."""
+    record["ceremony_hash"] = ceremony_hash(record)
+
+
+def _recompute_key(record):
+    """… and the public key from Y_P and QUAL's first commitments."""
+    first = {d["index"]: bytes.fromhex(d["commitments"][0]) for d in record["delegates"]}
+    y_p = bytes.fromhex(record["president"]["Y_P"])
+    record["public_key"] = g.add(y_p, g.point_sum([first[i] for i in record["qual"]])).hex()
+
+
+def _set(path, value):
+    def change(record):
+        holder = record
+        for key in path[:-1]:
+            holder = holder[key]
+        holder[path[-1]] = value
+
+    return change
+
+
+def _then(*changes):
+    def change(record):
+        for step in changes:
+            step(record)
+
+    return change
+
+
+OTHER_POINT = g.base_mult(5).hex()
+OTHER_SCALAR = g.scalar_to_hex(5)
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "message"),
+    [
+        # Proofs of knowledge, the hash recomputed so that the proof alone must refuse.
+        (_then(_set(("transport", 0, "proof", "response"), OTHER_SCALAR), _rehash), InvalidProof, "transport key of president"),
+        (_then(_set(("transport", 3, "P"), OTHER_POINT), _rehash), InvalidProof, "transport key of delegue2"),
+        (_then(_set(("president", "Y_P"), OTHER_POINT), _recompute_key, _rehash), InvalidProof, "Y_P"),
+        (_then(_set(("president", "proof", "challenge"), OTHER_SCALAR), _rehash), InvalidProof, "Y_P"),
+        (_then(_set(("delegates", 1, "proof", "challenge"), OTHER_SCALAR), _rehash), InvalidProof, "delegate 2"),
+        (_then(_set(("delegates", 0, "commitments", 0), OTHER_POINT), _recompute_key, _rehash), InvalidProof, "delegate 1"),
+        # The hash, which the key holders compare in person.
+        (_set(("ceremony_hash",), "00" * 32), InvalidProof, "ceremony hash"),
+        (_set(("delegates", 2, "commitments", 1), OTHER_POINT), InvalidProof, "ceremony hash"),
+        (_set(("qual",), [1, 2]), InvalidProof, "ceremony hash"),
+        # Y = Y_P + Σ C_i0 over QUAL.
+        (_set(("public_key",), OTHER_POINT), InvalidProof, "public key"),
+        (_then(_set(("qual",), [1, 3]), _rehash), InvalidProof, "public key"),
+        (_then(_set(("public_key",), "00" * 32)), EncodingError, "identity"),
+        # QUAL and the threshold.
+        (_then(_set(("qual",), [1]), _recompute_key, _rehash), EncodingError, "threshold"),
+        (_then(_set(("qual",), [1, 2, 3, 4]), _rehash), EncodingError, "without commitments"),
+        (_then(_set(("qual",), [2, 1, 3]), _rehash), EncodingError, "sorted"),
+        (_then(_set(("qual",), [1, 1, 2, 3]), _rehash), EncodingError, "sorted"),
+        (_set(("threshold",), 1), EncodingError, "threshold"),
+        (_set(("threshold",), 4), EncodingError, "threshold"),
+        (_set(("threshold",), True), EncodingError, "threshold"),
+        # Structure.
+        (_set(("delegates", 0, "commitments"), [OTHER_POINT]), EncodingError, "2 entries"),
+        (_set(("extra",), 1), EncodingError, "unknown keys"),
+        (lambda r: r.pop("complaints"), EncodingError, "missing keys"),
+        (_set(("transport", 1, "role"), "president"), EncodingError, "repeats"),
+        (_set(("transport", 2, "index"), 0), EncodingError, "index 0"),
+        (lambda r: r["transport"].pop(1), EncodingError, "secretary"),
+        (lambda r: r["delegates"].append(r["delegates"][0]), EncodingError, "twice"),
+        (_set(("delegates", 0, "index"), 7), EncodingError, "no transport key"),
+        (_set(("transport", 0, "P"), top_bit(bytes.fromhex(CEREMONY.record["transport"][0]["P"])).hex()), EncodingError, "bit 255"),
+        (_set(("delegates", 0, "commitments", 1), "00" * 31 + "80"), EncodingError, "bit 255"),
+    ],
+)  # fmt: skip
+def test_a_tampered_ceremony_record_is_refused(change, error, message):
+    record = copy.deepcopy(CEREMONY.record)
+    change(record)
+    with pytest.raises(error, match=message):
+        verify_ceremony_record(record, election=ELECTION)
+
+
+def test_the_honest_simulated_ceremony_record_is_accepted_for_its_election_only():
+    for threshold, delegates in (
+        (2, [("d1", 1), ("d2", 2)]),
+        (3, [("d1", 1), ("d3", 3), ("d4", 4), ("d9", 9)]),
+    ):
+        ceremony = ceremony_simulate(
+            election=ELECTION, president="p", secretary="s", delegates=delegates, threshold=threshold
+        )
+        assert (
+            verify_ceremony_record(copy.deepcopy(ceremony.record), election=ELECTION).hex()
+            == ceremony.public_key
+        )
+    assert verify_ceremony_record(CEREMONY.record, election=ELECTION).hex() == CEREMONY.public_key
+    # The proofs are bound to the election: the same record does not verify for another.
+    with pytest.raises(InvalidProof):
+        verify_ceremony_record(CEREMONY.record, election=str(uuid.UUID(int=43)))
+    with pytest.raises(EncodingError):
+        verify_ceremony_record(CEREMONY.record, election="not-a-uuid")
+    for junk in (None, [], "x", {"transport": []}):
+        with pytest.raises(EncodingError):
+            verify_ceremony_record(junk, election=ELECTION)
 
 
 def test_the_crypto_core_imports_no_django():

@@ -12,9 +12,9 @@ from django.db import connection
 
 from accounts.models import AuditEntry
 from ballots.crypto import group as g
-from ballots.crypto.keys import ceremony_simulate
+from ballots.crypto.keys import ceremony_hash, ceremony_simulate
 from ballots.models import Ballot, BallotAlpha, ElectionKey, ScrutinParameters
-from ballots.services import OpeningRefused, election_key_install
+from ballots.services import KeyRecordRefused, OpeningRefused, election_key_install
 from elections.models import Election
 from elections.services import election_open
 from tests.factories import CandidateListFactory, ElectionFactory, ScrutinFactory
@@ -59,6 +59,60 @@ def test_a_simulated_key_cannot_open_where_settings_forbid_it(settings):
     assert Election.objects.get(pk=election.pk).state == Election.State.PREPARATION
     ceremony_election, _ = keyed_election(origin=ElectionKey.Origin.CEREMONY)
     election_open(election=ceremony_election)
+
+
+def _ceremony_for(election):
+    return ceremony_simulate(
+        election=str(election.pk), president="p", secretary="s", delegates=[("d1", 1), ("d2", 2)], threshold=2
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        # A substituted key, hash recomputed: the proof of knowledge refuses it.
+        (lambda r: r["president"].__setitem__("Y_P", g.base_mult(5).hex()), "ne se vérifie pas"),
+        (
+            lambda r: r["delegates"][0]["commitments"].__setitem__(0, g.base_mult(5).hex()),
+            "ne se vérifie pas",
+        ),
+        (
+            lambda r: r["transport"][2]["proof"].__setitem__("response", g.scalar_to_hex(5)),
+            "ne se vérifie pas",
+        ),
+        (lambda r: r.__setitem__("public_key", g.base_mult(5).hex()), "ne se vérifie pas"),
+        (lambda r: r.__setitem__("qual", [1]), "mal formé"),
+        (lambda r: r.__setitem__("public_key", "00" * 31 + "80"), "mal formé"),
+    ],
+)
+@pytest.mark.parametrize("rehash", [True, False])
+def test_a_key_record_that_does_not_verify_is_refused_and_nothing_is_stored(change, message, rehash):
+    election = ElectionFactory(state=Election.State.PREPARATION)
+    record = _ceremony_for(election).record
+    change(record)
+    if rehash:
+        record["ceremony_hash"] = ceremony_hash(record)
+    for origin in ElectionKey.Origin.values:
+        with pytest.raises(KeyRecordRefused, match=message) as refused:
+            election_key_install(election=election, record=record, origin=origin)
+        assert refused.value.message.startswith("La clé de l'élection est refusée : ")
+    assert not ElectionKey.objects.exists()
+    assert not AuditEntry.objects.filter(action="election.key.install").exists()
+
+
+def test_a_key_record_for_another_election_or_with_a_changed_hash_is_refused():
+    election, other = ElectionFactory(state=Election.State.PREPARATION), ElectionFactory()
+    with pytest.raises(KeyRecordRefused, match="ne se vérifie pas"):
+        election_key_install(election=election, record=_ceremony_for(other).record, origin="ceremony")
+    record = _ceremony_for(election).record
+    record["ceremony_hash"] = "0" * 64
+    with pytest.raises(KeyRecordRefused, match="ne se vérifie pas"):
+        election_key_install(election=election, record=record, origin="ceremony")
+    assert not ElectionKey.objects.exists()
+    record["ceremony_hash"] = ceremony_hash(record)
+    key = election_key_install(election=election, record=record, origin="ceremony")
+    assert key.public_key == record["public_key"]
+    assert AuditEntry.objects.filter(action="election.key.install").count() == 1
 
 
 def test_opening_is_refused_without_a_key_or_with_a_scrutin_without_lists():
