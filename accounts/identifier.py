@@ -14,8 +14,9 @@
    login, so it dies when used; it also hashes the identifier, so changing the address
    kills the links sent to the old one.
 
-Every step is written to the audit trail; requests for a link answer the same way
-whether or not the address is known, and are throttled like every réassort.
+Every step is written to the audit trail (refusals counted, at most one entry a window:
+``throttle.reassort_refusal_record``); requests for a link answer the same way whether
+or not the address is known, and are throttled like every réassort.
 """
 
 from __future__ import annotations
@@ -135,6 +136,30 @@ def _masked(identifier: str) -> str:
     return f"{local[:1]}…@{domain}"[:80]
 
 
+LINK_REFUSALS = ("reassort.password_link.refused", "reassort.password_link.throttled")
+
+
+def _scope(election) -> str:
+    return f"election:{election.pk}"
+
+
+def _refusals_label(election, address: str | None) -> str:
+    """Read by the trail (``accounts.trail.reassort_entries``): it ends with the election's slug."""
+    return f"demandes depuis {address or 'une adresse inconnue'} ({election.slug})"
+
+
+def _refusal_record(election, action: str, label: str, address: str | None) -> None:
+    """Counted, written at most once a window per (election, address) (``throttle``)."""
+    throttle.reassort_refusal_record(
+        action=action,
+        scope=_scope(election),
+        address=address,
+        object_type="accounts.voter",
+        object_label=_refusals_label(election, address),
+        detail={"first": label},
+    )
+
+
 def password_link_request(*, election, identifier: str, address: str, link_for) -> LinkOutcome:
     """Send a reset link to the voter whose identifier this is; the same answer otherwise.
 
@@ -146,29 +171,23 @@ def password_link_request(*, election, identifier: str, address: str, link_for) 
     label = f"identifiant « {_masked(identifier)} » ({election.slug})"
     refusal = throttle.reassort_check(kind=LINK_KIND, account=account, address=address)
     if refusal is not None:
-        audit_record(
-            actor=None,
-            action="reassort.password_link.throttled",
-            object_type="accounts.voter",
-            object_label=label,
-            address=address,
-        )
+        _refusal_record(election, "reassort.password_link.throttled", label, address)
         return LinkOutcome(wait_seconds=refusal.wait_seconds)
     throttle.reassort_record_attempt(kind=LINK_KIND, address=address)
     throttle.reassort_record_failure(kind=LINK_KIND, account=account, address=address)
     voter = identifier_voter(election, identifier) if election.uses_identifier_login else None
     if voter is None or not voter.user.is_active:
-        audit_record(
-            actor=None,
-            action="reassort.password_link.refused",
-            object_type="accounts.voter",
-            object_id=str(voter.pk) if voter else "",
-            object_label=label,
-            address=address,
-        )
+        _refusal_record(election, "reassort.password_link.refused", label, address)
         return LinkOutcome()
     uidb64 = urlsafe_base64_encode(force_bytes(voter.user.pk))
     link = link_for(uidb64, tokens.make_token(voter.user))
+    throttle.reassort_refusals_flush(
+        actions=LINK_REFUSALS,
+        scope=_scope(election),
+        address=address,
+        object_type="accounts.voter",
+        object_label=_refusals_label(election, address),
+    )
     audit_record(actor=None, action="reassort.password_link.sent", instance=voter, address=address)
     minutes = settings.PASSWORD_RESET_TIMEOUT // 60
     send_mail(
@@ -203,20 +222,20 @@ def password_link_voter(*, election, uidb64: str, token: str) -> Voter | None:
 
 
 def password_link_invalid(*, election, address: str | None) -> bool:
-    """Record a dead or altered link; False (and nothing written) once this address has
-    opened more than the daily réassort ceiling of them, so the trail cannot be flooded."""
+    """Count a dead or altered link (written at most once a window per address); False once
+    this address has opened more than the daily réassort ceiling of them (a 429)."""
     where = address or "inconnue"
-    if throttle.reassort_check(kind=OPEN_KIND, account="", address=where) is not None:
-        return False
-    throttle.reassort_record_attempt(kind=OPEN_KIND, address=where)
-    audit_record(
-        actor=None,
+    allowed = throttle.reassort_check(kind=OPEN_KIND, account="", address=where) is None
+    if allowed:
+        throttle.reassort_record_attempt(kind=OPEN_KIND, address=where)
+    throttle.reassort_refusal_record(
         action="reassort.password_link.invalid",
-        object_type="accounts.voter",
-        object_label=f"lien invalide ou expiré ({election.slug})",
+        scope=_scope(election),
         address=address,
+        object_type="accounts.voter",
+        object_label=f"liens invalides ou expirés depuis {address or 'une adresse inconnue'} ({election.slug})",
     )
-    return True
+    return allowed
 
 
 @transaction.atomic

@@ -1,7 +1,8 @@
 """Réassort: getting back a lost password or security key (seed 000, cases 2 to 4).
 
-Every attempt, every key reveal or reissue and every password reset is written to the
-audit trail, in the transaction of the change. The self-service path does the same
+Every key reveal or reissue and every password reset is written to the audit trail, in
+the transaction of the change; refused self-service attempts are throttled first, then
+counted and written at most once a window (``throttle.reassort_refusal_record``). The self-service path does the same
 work whether or not the matricule exists and answers with one generic refusal.
 """
 
@@ -69,13 +70,7 @@ def password_reassort(
     label = f"matricule « {matricule.strip()[:32]} » ({election.slug})"
     refusal = throttle.reassort_check(kind=SELF_SERVICE, account=account, address=address)
     if refusal is not None:
-        audit_record(
-            actor=None,
-            action="reassort.password.throttled",
-            object_type="accounts.voter",
-            object_label=label,
-            address=address,
-        )
+        _refusal_record(election, "reassort.password.throttled", label, address)
         return ReassortOutcome(wait_seconds=refusal.wait_seconds)
     throttle.reassort_record_attempt(kind=SELF_SERVICE, address=address)
     voter = (
@@ -83,15 +78,15 @@ def password_reassort(
     )
     if not _secret_matches(voter, secret, iban_tail) or voter is None or not voter.user.is_active:
         throttle.reassort_record_failure(kind=SELF_SERVICE, account=account, address=address)
-        audit_record(
-            actor=None,
-            action="reassort.password.refused",
-            object_type="accounts.voter",
-            object_id=str(voter.pk) if voter else "",
-            object_label=label,
-            address=address,
-        )
+        _refusal_record(election, "reassort.password.refused", label, address)
         return ReassortOutcome()
+    throttle.reassort_refusals_flush(
+        actions=REFUSALS,
+        scope=refusal_scope(election),
+        address=address,
+        object_type="accounts.voter",
+        object_label=_refusals_label(election, address),
+    )
     password = secrets.generate_password()
     with transaction.atomic():
         _set_password(voter.user, password)
@@ -105,6 +100,30 @@ def password_reassort(
     throttle.reassort_record_success(kind=SELF_SERVICE, account=account, address=address)
     active = election.uses_identifier_login and voter.identifier_active
     return ReassortOutcome(password=password, identifier=voter.email if active else "")
+
+
+REFUSALS = ("reassort.password.refused", "reassort.password.throttled")
+
+
+def refusal_scope(election) -> str:
+    return f"election:{election.pk}"
+
+
+def _refusals_label(election, address: str | None) -> str:
+    """Read by the trail (``accounts.trail.reassort_entries``): it ends with the election's slug."""
+    return f"demandes depuis {address or 'une adresse inconnue'} ({election.slug})"
+
+
+def _refusal_record(election, action: str, label: str, address: str | None) -> None:
+    """Counted, written at most once a window per (election, address) (``throttle``)."""
+    throttle.reassort_refusal_record(
+        action=action,
+        scope=refusal_scope(election),
+        address=address,
+        object_type="accounts.voter",
+        object_label=_refusals_label(election, address),
+        detail={"first": label},
+    )
 
 
 def _set_password(user: User, password: str) -> None:

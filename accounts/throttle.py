@@ -161,3 +161,124 @@ def reassort_record_success(*, kind: str, account: str, address: str) -> None:
             f"reassort:{kind}:pair:{account}|{address}",
         ]
     )
+
+
+# --- refusals in the audit trail ---------------------------------------------------------
+#
+# Every refused réassort used to write its own audit entry under the chain's lock, so
+# anyone could grow the trail and slow every staff action. A refusal is now counted under
+# a key (action, scope, address): the first refusal of a window writes one entry that
+# carries the count not yet written (``new_values["count"]``, plus the key as
+# ``new_values["aggregate"]``); the others of that window only add one to the key's
+# pending counter. The pending count is written by the next window's first refusal or at
+# the next accepted request of that scope and address (``reassort_refusals_flush``), and
+# until then the trail reads it (``reassort_refusals_pending``): nothing is lost, and a
+# key costs at most one entry per window, however many requests arrive.
+
+
+def _refusal_key(action: str, scope: str, address: str | None) -> str:
+    return f"{action}|{scope}|{address or 'inconnue'}"
+
+
+def _pending_cache_key(aggregate: str) -> str:
+    return f"reassort-refusals:pending:{aggregate}"
+
+
+def _take_pending(aggregate: str) -> int:
+    """Read the pending count; the caller writes it, then ``_release_pending`` subtracts it
+    (refusals counted in between stay pending)."""
+    return int(cache.get(_pending_cache_key(aggregate), 0) or 0)
+
+
+def _release_pending(aggregate: str, count: int) -> None:
+    if count:
+        try:
+            cache.decr(_pending_cache_key(aggregate), count)
+        except ValueError:  # evicted meanwhile: nothing left to subtract from
+            pass
+
+
+def reassort_refusal_record(
+    *,
+    action: str,
+    scope: str,
+    address: str | None,
+    actor=None,
+    instance=None,
+    object_type: str = "",
+    object_label: str = "",
+    detail: dict | None = None,
+) -> None:
+    """Count one refused réassort; write an audit entry only for a window's first refusal.
+
+    ``scope`` names what was asked about (``election:<pk>`` or ``voter:<pk>``): with the
+    address it makes the key, so varying the matricule or identifier typed does not
+    multiply the entries. Runs its own short transaction when it writes.
+    """
+    from .audit import audit_record
+
+    aggregate = _refusal_key(action, scope, address)
+    window = settings.REASSORT_AUDIT_WINDOW_SECONDS
+    if not cache.add(f"reassort-refusals:window:{aggregate}", 1, window):
+        pending = _pending_cache_key(aggregate)
+        try:
+            cache.incr(pending)
+        except ValueError:
+            cache.add(pending, 0, None)
+            cache.incr(pending)
+        return
+    carried = _take_pending(aggregate)
+    audit_record(
+        actor=actor,
+        action=action,
+        instance=instance,
+        object_type=object_type,
+        object_label=object_label,
+        new={**(detail or {}), "count": 1 + carried, "aggregate": aggregate, "window_seconds": window},
+        address=address,
+    )
+    _release_pending(aggregate, carried)
+
+
+def reassort_refusals_flush(
+    *,
+    actions: tuple[str, ...],
+    scope: str,
+    address: str | None,
+    actor=None,
+    instance=None,
+    object_type: str = "",
+    object_label: str = "",
+) -> None:
+    """At an accepted request: write the refusals still pending for this scope and address."""
+    from .audit import audit_record
+
+    for action in actions:
+        aggregate = _refusal_key(action, scope, address)
+        carried = _take_pending(aggregate)
+        if not carried:
+            continue
+        audit_record(
+            actor=actor,
+            action=action,
+            instance=instance,
+            object_type=object_type,
+            object_label=object_label,
+            new={
+                "count": carried,
+                "aggregate": aggregate,
+                "window_seconds": settings.REASSORT_AUDIT_WINDOW_SECONDS,
+            },
+            address=address,
+        )
+        _release_pending(aggregate, carried)
+
+
+def reassort_refusals_pending(aggregates: list[str]) -> dict[str, int]:
+    """The refusals counted but not written yet, per key (read by the trail)."""
+    values = cache.get_many([_pending_cache_key(aggregate) for aggregate in aggregates])
+    return {
+        aggregate: int(values.get(_pending_cache_key(aggregate)) or 0)
+        for aggregate in aggregates
+        if values.get(_pending_cache_key(aggregate))
+    }

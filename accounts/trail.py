@@ -1,6 +1,7 @@
 """The réassort trail for the bureau (issue 5, item 6): what recovery actions happened for
 an election, counted per day, per staff member and per kind, with unusual volumes flagged
-against the election's thresholds. Read-only, from the audit trail."""
+against the election's thresholds. Read-only, from the audit trail (and, for refusals
+counted but not written yet, the throttle store)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from . import throttle
 from .models import AuditEntry, Voter
 
 KINDS = {
@@ -77,24 +79,49 @@ def _max_in_window(times: list[dt.datetime], window: dt.timedelta) -> tuple[int,
     return best
 
 
-def reassort_trail(election) -> TrailReport:
-    rows = list(
-        reassort_entries(election).values_list("time", "action", "actor_id", "actor_label", "address")
+def _counted_rows(election) -> list[tuple[dt.datetime, str, int | None, str, str | None, int]]:
+    """Each entry with the number of requests it stands for.
+
+    Refusals are aggregated (``throttle.reassort_refusal_record``): an entry carries
+    ``count``, and the refusals of its key counted since, not written yet, are added to
+    the key's latest entry.
+    """
+    rows: list[list] = []
+    last_of: dict[str, int] = {}
+    entries = reassort_entries(election).values_list(
+        "time", "action", "actor_id", "actor_label", "address", "new_values"
     )
-    per_day = Counter(timezone.localtime(time).date() for time, *_ in rows)
-    per_staff = Counter(label for _, action, actor, label, _ in rows if action in STAFF_ACTIONS)
-    per_kind = Counter(action for _, action, *_ in rows)
+    for time, action, actor, label, address, values in entries:
+        values = values if isinstance(values, dict) else {}
+        if values.get("aggregate"):
+            last_of[values["aggregate"]] = len(rows)
+        rows.append([time, action, actor, label, address, int(values.get("count", 1))])
+    for aggregate, pending in throttle.reassort_refusals_pending(list(last_of)).items():
+        rows[last_of[aggregate]][5] += pending
+    return [(row[0], row[1], row[2], row[3], row[4], row[5]) for row in rows]
+
+
+def reassort_trail(election) -> TrailReport:
+    rows = _counted_rows(election)
+    per_day: Counter = Counter()
+    per_staff: Counter = Counter()
+    per_kind: Counter = Counter()
+    for time, action, _actor, label, _address, count in rows:
+        per_day[timezone.localtime(time).date()] += count
+        per_kind[action] += count
+        if action in STAFF_ACTIONS:
+            per_staff[label] += count
     report = TrailReport(
-        total=len(rows),
+        total=sum(row[5] for row in rows),
         per_day=sorted(per_day.items()),
         per_staff=per_staff.most_common(),
         per_kind=[(action, KINDS[action], per_kind[action]) for action in KINDS if per_kind[action]],
     )
 
     staff_times: dict[str, list[dt.datetime]] = defaultdict(list)
-    for time, action, _actor, label, _ in rows:
+    for time, action, _actor, label, _, count in rows:
         if action in STAFF_ACTIONS:
-            staff_times[label].append(time)
+            staff_times[label].extend([time] * count)
     limit = election.reassort_flag_staff_per_hour
     for label, times in sorted(staff_times.items()):
         count, start, end = _max_in_window(times, dt.timedelta(hours=1))
@@ -102,9 +129,9 @@ def reassort_trail(election) -> TrailReport:
             report.flags.append(Flag("staff", label, count, limit, start, end))
 
     address_days: dict[tuple[str, dt.date], list[dt.datetime]] = defaultdict(list)
-    for time, action, _actor, _label, address in rows:
+    for time, action, _actor, _label, address, count in rows:
         if action in ADDRESS_ACTIONS and address:
-            address_days[(address, timezone.localtime(time).date())].append(time)
+            address_days[(address, timezone.localtime(time).date())].extend([time] * count)
     limit = election.reassort_flag_address_per_day
     for (address, _day), times in sorted(address_days.items()):
         if len(times) > limit:

@@ -5,7 +5,8 @@ for a new one with the NUMEN or the first 10 digits of the social security numbe
 to the voter's confirmed address, valid 2 minutes, single use. Codes are stored as
 HMACs; every wrong entry counts against all live codes of the voter, and after
 VOTE_CODE_MAX_FAILURES they are dead. Requests answer the same way whether or not the
-identifier matched, are throttled like every réassort, and are written to the audit trail.
+identifier matched, are throttled like every réassort, and are written to the audit trail
+(refusals counted, at most one entry a window: ``throttle.reassort_refusal_record``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from .models import VoteCode, Voter
 
 DIGEST_KIND = "vote-code"
 REQUEST_KIND = "vote-code"
+REFUSALS = ("reassort.vote_code.refused", "reassort.vote_code.throttled")
 CODE_LENGTH = 8
 SESSION_KEY = "isoloir_vote_code_ok"
 IDENTIFIER_KINDS = [
@@ -118,22 +120,30 @@ def vote_code_request(*, voter: Voter, kind: str, value: str, address: str) -> R
     account = f"voter:{voter.pk}"
     refusal = throttle.reassort_check(kind=REQUEST_KIND, account=account, address=address)
     if refusal is not None:
-        audit_record(actor=voter.user, action="reassort.vote_code.throttled", instance=voter, address=address)
+        throttle.reassort_refusal_record(
+            action="reassort.vote_code.throttled",
+            scope=account,
+            address=address,
+            actor=voter.user,
+            instance=voter,
+        )
         return RequestOutcome(wait_seconds=refusal.wait_seconds)
     throttle.reassort_record_attempt(kind=REQUEST_KIND, address=address)
     matched = _identifier_matches(voter, kind, value)
     if not matched or not (voter.email and voter.email_confirmed):
         if not matched:
             throttle.reassort_record_failure(kind=REQUEST_KIND, account=account, address=address)
-        audit_record(
-            actor=voter.user,
+        # Counted; written at most once a window for this voter and address.
+        throttle.reassort_refusal_record(
             action="reassort.vote_code.refused",
+            scope=account,
+            address=address,
+            actor=voter.user,
             instance=voter,
-            new={
+            detail={
                 "identifier": kind,
                 "reason": "identifiant erroné" if not matched else "adresse non confirmée",
             },
-            address=address,
         )
         return RequestOutcome()
     now = timezone.now()
@@ -169,6 +179,9 @@ def vote_code_request(*, voter: Voter, kind: str, value: str, address: str) -> R
         ),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[voter.email],
+    )
+    throttle.reassort_refusals_flush(
+        actions=REFUSALS, scope=account, address=address, actor=voter.user, instance=voter
     )
     throttle.reassort_record_success(kind=REQUEST_KIND, account=account, address=address)
     return RequestOutcome()

@@ -202,6 +202,10 @@ REASSORT_PAIR_FAILURES_PER_HOUR = env.int("REASSORT_PAIR_FAILURES_PER_HOUR", def
 REASSORT_ACCOUNT_DELAY_AFTER = env.int("REASSORT_ACCOUNT_DELAY_AFTER", default=5)
 REASSORT_ACCOUNT_DELAY_MAX_SECONDS = env.int("REASSORT_ACCOUNT_DELAY_MAX_SECONDS", default=300)
 REASSORT_ADDRESS_ATTEMPTS_PER_DAY = env.int("REASSORT_ADDRESS_ATTEMPTS_PER_DAY", default=200)
+# Refused réassorts are counted in the cache and written to the audit trail at most once
+# per window for each (kind, election or voter, address), with their count
+# (accounts/throttle.py, reassort_refusal_record).
+REASSORT_AUDIT_WINDOW_SECONDS = env.int("REASSORT_AUDIT_WINDOW_SECONDS", default=3600)
 
 # Voting (ballots/). The server's Ed25519 key that signs the preuves de dépôt: 32 bytes
 # in hex (generate one with `python -c "import os; print(os.urandom(32).hex())"`).
