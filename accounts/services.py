@@ -209,7 +209,18 @@ def email_confirmation_token(*, voter: Voter, email: str) -> str:
 
 @transaction.atomic
 def voter_request_email_change(*, voter: Voter, email: str, request) -> None:
-    """Send a confirmation link to the new address; the address counts once confirmed."""
+    """Send a confirmation link to the new address; the address counts once confirmed.
+
+    Raises ``throttle.VoterLimitReached`` (nothing sent or written) past the voter's
+    limit (settings.VOTER_EMAIL_CHANGES_PER_HOUR / _PER_DAY).
+    """
+    throttle.voter_limit_take(
+        action="email_change",
+        voter_id=voter.pk,
+        per_hour=settings.VOTER_EMAIL_CHANGES_PER_HOUR,
+        per_day=settings.VOTER_EMAIL_CHANGES_PER_DAY,
+        message="Vous avez déjà demandé {count} changements d'adresse en {period}.",
+    )
     token = email_confirmation_token(voter=voter, email=email)
     link = request.build_absolute_uri(reverse("accounts:confirm_email", args=[token]))
     send_mail(

@@ -282,3 +282,37 @@ def reassort_refusals_pending(aggregates: list[str]) -> dict[str, int]:
         for aggregate in aggregates
         if values.get(_pending_cache_key(aggregate))
     }
+
+
+# --- per-voter limits on what a voter sends (issue 12, item 11) ----------------------------
+
+
+class VoterLimitReached(Exception):
+    """The voter sent as many of these as the settings allow in an hour or a day; the
+    message (French) says so. Nothing was counted for this attempt."""
+
+
+VOTER_LIMIT_WINDOWS = (("une heure", WINDOW_SECONDS), ("un jour", DAY_SECONDS))
+
+
+def voter_limit_take(*, action: str, voter_id: int, per_hour: int, per_day: int, message: str) -> None:
+    """Count one more ``action`` for this voter, or raise VoterLimitReached.
+
+    ``message`` is formatted with ``count`` and ``period`` (« une heure », « un jour »).
+    Each window starts at the voter's first action in it; a refused attempt is not counted.
+    """
+    taken: list[str] = []
+    for (period, seconds), maximum in zip(VOTER_LIMIT_WINDOWS, (per_hour, per_day), strict=True):
+        key = f"voter-limit:{action}:{seconds}:{voter_id}"
+        taken.append(key)
+        if _incr_window(key, seconds) > maximum:
+            for counted in taken:
+                try:
+                    cache.decr(counted)
+                except ValueError:  # the window ended meanwhile
+                    pass
+            raise VoterLimitReached(
+                message.format(count=maximum, period=period)
+                + " Pour éviter les envois en boucle, réessayez plus tard ; en cas d'urgence, "
+                "contactez le support."
+            )

@@ -200,9 +200,13 @@ def account_view(request):
     form = EmailChangeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
-            services.voter_request_email_change(
-                voter=voter, email=form.cleaned_data["email"], request=request
-            )
+            try:
+                services.voter_request_email_change(
+                    voter=voter, email=form.cleaned_data["email"], request=request
+                )
+            except throttle.VoterLimitReached as exc:
+                form.add_error(None, str(exc))
+                return render(request, "accounts/account.html", {"form": form}, status=429)
             messages.success(
                 request,
                 "Un lien de confirmation a été envoyé à cette adresse. Pensez à vérifier le "

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.db import transaction
 
+from accounts import throttle
 from accounts.audit import audit_record
 from ballots.services import OpeningRefused, election_key_check, scrutin_parameters_freeze
 
@@ -8,7 +10,18 @@ from .models import VoterRequest
 
 @transaction.atomic
 def voter_request_create(*, voter, kind: str, scrutin, subject: str, message: str) -> VoterRequest:
-    """Store an assistance request or a réclamation for the staff to handle."""
+    """Store an assistance request or a réclamation for the staff to handle.
+
+    Raises ``VoterLimitReached`` (nothing written) past the voter's hourly or daily
+    limit for this kind (settings.VOTER_REQUESTS_PER_HOUR / _PER_DAY).
+    """
+    throttle.voter_limit_take(
+        action=f"request.{kind}",
+        voter_id=voter.pk,
+        per_hour=settings.VOTER_REQUESTS_PER_HOUR,
+        per_day=settings.VOTER_REQUESTS_PER_DAY,
+        message="Vous avez déjà envoyé {count} demandes en {period}.",
+    )
     request = VoterRequest.objects.create(
         voter=voter, kind=kind, scrutin=scrutin, subject=subject, message=message
     )

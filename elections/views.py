@@ -11,6 +11,8 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.throttle import VoterLimitReached
+
 from . import selectors, services
 from .access import list_for_voter, scrutin_for_voter, scrutins_for_voter, voter_required
 from .forms import RollSearchForm, VoterRequestForm
@@ -117,13 +119,17 @@ def _voter_request(request, *, kind: str, template: str, require_scrutin: bool):
     )
     if request.method == "POST":
         if form.is_valid():
-            services.voter_request_create(
-                voter=voter,
-                kind=kind,
-                scrutin=form.cleaned_data["scrutin"],
-                subject=form.cleaned_data["subject"],
-                message=form.cleaned_data["message"],
-            )
+            try:
+                services.voter_request_create(
+                    voter=voter,
+                    kind=kind,
+                    scrutin=form.cleaned_data["scrutin"],
+                    subject=form.cleaned_data["subject"],
+                    message=form.cleaned_data["message"],
+                )
+            except VoterLimitReached as exc:
+                form.add_error(None, str(exc))
+                return render(request, template, {"form": form}, status=429)
             messages.success(
                 request,
                 "Votre demande est enregistrée. La réponse apparaîtra sur la page d'accueil "

@@ -206,6 +206,12 @@ REASSORT_ADDRESS_ATTEMPTS_PER_DAY = env.int("REASSORT_ADDRESS_ATTEMPTS_PER_DAY",
 # per window for each (kind, election or voter, address), with their count
 # (accounts/throttle.py, reassort_refusal_record).
 REASSORT_AUDIT_WINDOW_SECONDS = env.int("REASSORT_AUDIT_WINDOW_SECONDS", default=3600)
+# What one voter may send (accounts/throttle.py, voter_limit_take): assistance requests
+# and réclamations, each kind on its own, and e-mail address changes (a mail each).
+VOTER_REQUESTS_PER_HOUR = env.int("VOTER_REQUESTS_PER_HOUR", default=5)
+VOTER_REQUESTS_PER_DAY = env.int("VOTER_REQUESTS_PER_DAY", default=20)
+VOTER_EMAIL_CHANGES_PER_HOUR = env.int("VOTER_EMAIL_CHANGES_PER_HOUR", default=3)
+VOTER_EMAIL_CHANGES_PER_DAY = env.int("VOTER_EMAIL_CHANGES_PER_DAY", default=10)
 
 # Voting (ballots/). The server's Ed25519 key that signs the preuves de dépôt: 32 bytes
 # in hex (generate one with `python -c "import os; print(os.urandom(32).hex())"`).
