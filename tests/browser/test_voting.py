@@ -135,6 +135,10 @@ def test_a_voter_votes_in_every_demo_scrutin_with_the_keyboard_alone(page, demo)
             page.keyboard.press("Enter")
             page.wait_for_url("**/portail/je-vote/")
     assert page.get_by_role("button", name="Me déconnecter").is_visible()
+    # Back to a ballot already cast: the page that says so.
+    page.goto(f"/portail/je-vote/{scrutins[0].pk}/")
+    expect(page.get_by_text("Votre vote a été enregistré le")).to_be_visible()
+    assert axe_violations(page) == [], "already voted"
     assert Emargement.objects.filter(voter__matricule=MATRICULE).count() == 5
     for scrutin in scrutins:
         ballot = Ballot.objects.get(scrutin=scrutin)
@@ -155,6 +159,7 @@ def test_je_veux_voter_without_a_choice_says_so_and_keeps_the_focus_on_the_ballo
     page.get_by_role("button", name="JE VEUX VOTER", exact=True).click()
     assert page.get_by_text("Sélectionnez une liste ou le vote blanc avant de continuer.").is_visible()
     assert page.evaluate("document.activeElement.id") == "choix"
+    assert axe_violations(page) == []
     assert page.get_by_role("group", name="Mon choix de vote au scrutin").get_attribute(
         "aria-labelledby"
     ) == ("choix-legend choix-error")
@@ -295,6 +300,7 @@ def test_a_ballot_or_reference_changed_on_the_way_is_refused(page, demo, tamper)
     assert page.get_by_text("Votre bulletin n'a pas été déposé").is_visible()
     expected = "ne correspond pas au bulletin reçu" if tamper == "reference" else "n'est pas valide"
     assert page.get_by_text(expected, exact=False).is_visible()
+    assert axe_violations(page) == []
     assert Ballot.objects.count() == 0 and Emargement.objects.count() == 0
 
 
