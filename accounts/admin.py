@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils.cache import add_never_cache_headers
 
-from elections.models import Establishment, RollEntry
+from elections.models import Establishment, RollEntry, election_definition_editable
 
 from . import recovery, services
 from .audit import audit_record, audit_verify
@@ -79,7 +79,7 @@ class RollEntryInline(admin.TabularInline):
 
     # Sealing freezes the rolls: a voter of an election out of preparation keeps their scrutins.
     def _open(self, obj) -> bool:
-        return obj is None or obj.election.state == "preparation"
+        return obj is None or election_definition_editable(obj.election)
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and self._open(obj)

@@ -9,6 +9,7 @@ signed token that lives only in that page, and the public box is searched by POS
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.conf import settings
 from django.core import signing
@@ -36,6 +37,9 @@ PARIS_FORMAT = "l j F Y à H\\hi"
 
 def paris(value) -> str:
     return date_format(timezone.localtime(value), PARIS_FORMAT)
+
+
+logger = logging.getLogger(__name__)
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -129,6 +133,19 @@ def ballot(request, scrutin_id: int):
     except services.VotingClosed as error:  # a scrutin added after the opening
         return _refusal(request, error, scrutin)
     options = _options(scrutin, params)
+    shown, frozen = [o["code"] for o in options[:-1]], list(params.options[:-1])
+    if shown != frozen:
+        # The definition is read-only once the vote opens (election_definition_editable): a
+        # difference is a bug or a change behind the application's back. A ballot missing
+        # an option the voters of this scrutin were promised is never shown.
+        logger.error(
+            "ballot page refused: scrutin %s (%s) shows options %s, frozen at opening %s",
+            scrutin.pk,
+            scrutin.code,
+            shown,
+            frozen,
+        )
+        return render(request, "ballots/unavailable.html", {"scrutin": scrutin}, status=503)
     context = {
         "scrutin": scrutin,
         "options": options,

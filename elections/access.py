@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
-from .models import CandidateList, Scrutin
+from .models import CandidateList, Scrutin, election_definition_editable
 
 
 def voter_required(view=None, *, setup_pending_ok: bool = False):
@@ -79,3 +79,30 @@ def list_for_voter(voter, list_id: int) -> CandidateList:
     if not scrutins_for_voter(voter).filter(pk=candidate_list.scrutin_id).exists():
         raise Http404
     return candidate_list
+
+
+# --- staff: who may change the election's definition ---------------------------------------------
+
+
+def staff_sees_all_establishments(user) -> bool:
+    """Superusers and the roles with view_all_establishments; RH referents see their own only."""
+    return user.is_superuser or user.has_perm("accounts.view_all_establishments")
+
+
+def scrutin_in_staff_scope(user, scrutin: Scrutin) -> bool:
+    """An RH referent manages a scrutin only if it names establishments, all of them theirs.
+
+    A scrutin naming none concerns the whole election (a CSA ministériel): only staff who
+    see every establishment manage it.
+    """
+    if staff_sees_all_establishments(user):
+        return True
+    concerned = set(scrutin.establishments.values_list("pk", flat=True))
+    held = set(user.establishments.values_list("pk", flat=True))
+    return bool(concerned) and concerned <= held
+
+
+def scrutin_definition_changeable(user, scrutin: Scrutin) -> bool:
+    """The scrutin, its lists, candidates and documents may change: the election is in
+    preparation and the scrutin is in the user's scope (model permissions checked apart)."""
+    return election_definition_editable(scrutin.election) and scrutin_in_staff_scope(user, scrutin)

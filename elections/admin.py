@@ -1,5 +1,6 @@
 import csv
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -13,9 +14,11 @@ from django.views.decorators.cache import never_cache
 from accounts.admin import scoped_to_user
 from accounts.audit import audit_record, audit_verify, diff
 from accounts.audit_admin import AuditedModelAdmin, client_address
+from accounts.models import Voter
 from accounts.trail import reassort_trail
 
 from . import imports, letters, services
+from .access import scrutin_definition_changeable, staff_sees_all_establishments
 from .charts import bar_chart, line_chart
 from .context_processors import footer_pages_forget
 from .forms import LetterBatchForm, VoterImportConfirmForm, VoterImportForm, VoterRequestAdminForm
@@ -31,6 +34,7 @@ from .models import (
     Scrutin,
     VoterImport,
     VoterRequest,
+    election_definition_editable,
 )
 from .selectors import ROLL_PROBLEM_KINDS, can_check_rolls, roll_problems
 from .turnout import can_see_turnout, turnout
@@ -43,10 +47,26 @@ class EstablishmentAdmin(AuditedModelAdmin):
 
 
 class ScrutinInline(admin.TabularInline):
+    """Election-wide editing of the scrutins: staff who see every establishment, in preparation."""
+
     model = Scrutin
     extra = 0
     fields = ["order", "code", "name", "kind", "seats"]
     show_change_link = True
+
+    def _open(self, request, obj) -> bool:
+        return staff_sees_all_establishments(request.user) and (
+            obj is None or election_definition_editable(obj)
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._open(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._open(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._open(request, obj)
 
 
 class BureauMemberInline(admin.TabularInline):
@@ -186,20 +206,109 @@ class ElectionAdmin(AuditedModelAdmin):
         return render(request, "admin/elections/election/reassorts.html", context)
 
 
-class CandidateListInline(admin.TabularInline):
+class DefinitionInline(admin.TabularInline):
+    """An inline of a scrutin's definition: editable while its scrutin may change."""
+
+    def _scrutin(self, obj) -> Scrutin | None:
+        raise NotImplementedError
+
+    def _open(self, request, obj) -> bool:
+        scrutin = self._scrutin(obj) if obj is not None else None
+        return scrutin is None or scrutin_definition_changeable(request.user, scrutin)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._open(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._open(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._open(request, obj)
+
+
+class CandidateListInline(DefinitionInline):
     model = CandidateList
     extra = 0
     fields = ["order", "code", "name", "affiliation"]
     show_change_link = True
 
+    def _scrutin(self, obj):
+        return obj
+
+
+class DefinitionAdmin(AuditedModelAdmin):
+    """Scrutins and candidate lists: read-only once the election leaves preparation, and
+    for an RH referent outside the scrutins of their establishments."""
+
+    def _scrutin(self, obj) -> Scrutin:
+        raise NotImplementedError
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or scrutin_definition_changeable(request.user, self._scrutin(obj))
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or scrutin_definition_changeable(request.user, self._scrutin(obj))
+        )
+
+    def delete_queryset(self, request, queryset):
+        """The bulk delete action: all the selected objects may go, or none does."""
+        if not all(self.has_delete_permission(request, obj) for obj in queryset):
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
+
+    def _changeable_scrutins(self, request):
+        scrutins = Scrutin.objects.select_related("election").prefetch_related("establishments")
+        return Scrutin.objects.filter(
+            pk__in=[s.pk for s in scrutins if scrutin_definition_changeable(request.user, s)]
+        )
+
+
+class ScrutinAdminForm(forms.ModelForm):
+    staff_user = None  # set by ScrutinAdmin.get_form on the class it makes per request
+
+    def clean(self):
+        cleaned = super().clean()
+        user = self.staff_user
+        if user is not None and not staff_sees_all_establishments(user) and not cleaned.get("establishments"):
+            self.add_error(
+                "establishments",
+                "Choisissez au moins un de vos établissements : un scrutin de toute l'élection est géré par "
+                "l'administration centrale.",
+            )
+        return cleaned
+
 
 @admin.register(Scrutin)
-class ScrutinAdmin(AuditedModelAdmin):
+class ScrutinAdmin(DefinitionAdmin):
+    form = ScrutinAdminForm
     list_display = ["name", "kind", "seats", "order", "election", "list_count", "voter_count"]
     list_filter = ["election", "kind"]
     search_fields = ["name", "code"]
     list_select_related = ["election"]
+    filter_horizontal = ["establishments"]
     inlines = [CandidateListInline]
+
+    def _scrutin(self, obj):
+        return obj
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.staff_user = request.user
+        return form
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "election":
+            editable = [e.pk for e in Election.objects.all() if election_definition_editable(e)]
+            kwargs["queryset"] = Election.objects.filter(pk__in=editable)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "establishments" and not staff_sees_all_establishments(request.user):
+            kwargs["queryset"] = request.user.establishments.all()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return (
@@ -248,19 +357,30 @@ class ScrutinAdmin(AuditedModelAdmin):
         return obj.n_voters
 
 
-class CandidateInline(admin.TabularInline):
+class CandidateInline(DefinitionInline):
     model = Candidate
     extra = 1
     fields = ["order", "name"]
 
+    def _scrutin(self, obj):
+        return obj.scrutin
+
 
 @admin.register(CandidateList)
-class CandidateListAdmin(AuditedModelAdmin):
+class CandidateListAdmin(DefinitionAdmin):
     list_display = ["name", "affiliation", "scrutin", "order", "has_documents"]
     list_filter = ["scrutin__election", "scrutin"]
     search_fields = ["name", "affiliation", "code"]
     list_select_related = ["scrutin"]
     inlines = [CandidateInline]
+
+    def _scrutin(self, obj):
+        return obj.scrutin
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "scrutin":
+            kwargs["queryset"] = self._changeable_scrutins(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="documents", boolean=True)
     def has_documents(self, obj):
@@ -280,22 +400,27 @@ class RollEntryAdmin(AuditedModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and (
-            obj is None or _rolls_open(obj.scrutin.election)
+            obj is None or election_definition_editable(obj.scrutin.election)
         )
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and (
-            obj is None or _rolls_open(obj.scrutin.election)
+            obj is None or election_definition_editable(obj.scrutin.election)
         )
 
     def delete_queryset(self, request, queryset):
-        if queryset.exclude(scrutin__election__state=Election.State.PREPARATION).exists():
+        elections = Election.objects.filter(scrutins__roll_entries__in=queryset).distinct()
+        if not all(election_definition_editable(election) for election in elections):
             raise PermissionDenied
         super().delete_queryset(request, queryset)
 
-
-def _rolls_open(election) -> bool:
-    return election.state == Election.State.PREPARATION
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """For an RH referent, only the voters of their establishments. The election is known
+        once the scrutin is chosen: ``RollEntry.clean`` then refuses a voter of another
+        election, and any change once the election has left preparation (a French message)."""
+        if db_field.name == "voter":
+            kwargs["queryset"] = scoped_to_user(request, Voter.objects.all(), "establishment")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(VoterRequest)

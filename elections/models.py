@@ -158,6 +158,28 @@ class Election(models.Model):
         return [line.strip() for line in self.support_phones.splitlines() if line.strip()]
 
 
+DEFINITION_FROZEN_MESSAGE = (
+    "La définition de l'élection ne peut plus changer : l'élection a quitté la préparation (scellée, ouverte, "
+    "suspendue ou close). Scrutins, listes de candidats, candidats et documents sont en lecture seule."
+)
+
+
+def election_definition_editable(election: Election) -> bool:
+    """THE rule: the election's definition (rolls, scrutins, lists, candidates, documents) can
+    still change, i.e. the election is in preparation.
+
+    The sealing and the opening freeze what the voters will be shown (the scrutins'
+    parameters are fixed at opening); from then on the admin, the imports and every
+    model ``clean`` refuse any change. Every check of this rule calls this function.
+    """
+    return election.state == Election.State.PREPARATION
+
+
+def _definition_check(election: Election | None) -> None:
+    if election is not None and not election_definition_editable(election):
+        raise ValidationError(DEFINITION_FROZEN_MESSAGE)
+
+
 class Scrutin(models.Model):
     class Kind(models.TextChoices):
         CSA = "CSA", "Comité social d'administration (CSA)"
@@ -179,6 +201,14 @@ class Scrutin(models.Model):
     kind = models.CharField("type", max_length=16, choices=Kind.choices)
     seats = models.PositiveSmallIntegerField("nombre de sièges", validators=[MinValueValidator(1)])
     order = models.PositiveSmallIntegerField("ordre d'affichage", default=0)
+    establishments = models.ManyToManyField(
+        Establishment,
+        blank=True,
+        related_name="scrutins",
+        verbose_name="établissements concernés",
+        help_text="Les référents RH de ces établissements gèrent le scrutin, ses listes et ses candidats. "
+        "Aucun : scrutin de toute l'élection (CSA ministériel…), géré par l'administration centrale.",
+    )
 
     class Meta:
         verbose_name = "scrutin"
@@ -195,6 +225,13 @@ class Scrutin(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """A scrutin is added or changed only while its election is in preparation."""
+        _definition_check(Election.objects.filter(pk=self.election_id).first())
+        if self.pk is not None:
+            # Moving a scrutin out of a frozen election is a change of that election too.
+            _definition_check(Election.objects.filter(scrutins__pk=self.pk).first())
 
 
 def candidate_document_path(instance: "CandidateList", filename: str) -> str:
@@ -249,6 +286,12 @@ class CandidateList(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """A list, its documents included, changes only while its election is in preparation."""
+        _definition_check(Election.objects.filter(scrutins__pk=self.scrutin_id).first())
+        if self.pk is not None:
+            _definition_check(Election.objects.filter(scrutins__lists__pk=self.pk).first())
+
 
 class Candidate(models.Model):
     candidate_list = models.ForeignKey(
@@ -268,8 +311,14 @@ class Candidate(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        _definition_check(Election.objects.filter(scrutins__lists__pk=self.candidate_list_id).first())
+        if self.pk is not None:
+            _definition_check(Election.objects.filter(scrutins__lists__candidates__pk=self.pk).first())
+
 
 ROLLS_FROZEN_MESSAGE = "Les listes électorales ne peuvent plus changer : l'élection a quitté la préparation (scellée ou ouverte)."
+ROLL_OTHER_ELECTION_MESSAGE = "Cet électeur appartient à une autre élection que ce scrutin."
 
 
 class RollEntry(models.Model):
@@ -301,10 +350,28 @@ class RollEntry(models.Model):
         return f"{self.voter} — {self.scrutin}"
 
     def clean(self) -> None:
-        """Rolls change only while the election is in preparation (sealing freezes them)."""
+        """Rolls change only while the election is in preparation (sealing freezes them), and a
+        voter is entered only on the rolls of their own election's scrutins (the database
+        refuses it too: migration 0011)."""
         scrutin = Scrutin.objects.select_related("election").filter(pk=self.scrutin_id).first()
-        if scrutin is not None and scrutin.election.state != Election.State.PREPARATION:
+        if scrutin is None:
+            return
+        if not election_definition_editable(scrutin.election):
             raise ValidationError(ROLLS_FROZEN_MESSAGE)
+        if self.pk is not None:
+            former = Election.objects.filter(scrutins__roll_entries__pk=self.pk).first()
+            if former is not None and not election_definition_editable(former):
+                raise ValidationError(ROLLS_FROZEN_MESSAGE)
+        from accounts.models import Voter
+
+        if self._meta.get_field("voter").is_cached(self):  # e.g. the voter being edited, not yet saved
+            voter_election = self.voter.election_id
+        else:
+            voter_election = (
+                Voter.objects.filter(pk=self.voter_id).values_list("election_id", flat=True).first()
+            )
+        if voter_election is not None and voter_election != scrutin.election_id:
+            raise ValidationError({"voter": ROLL_OTHER_ELECTION_MESSAGE})
 
 
 class VoterRequest(models.Model):

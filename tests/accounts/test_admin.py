@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from accounts.models import AuditEntry, Voter
-from elections.models import BureauMember, RollEntry, Scrutin
+from elections.models import BureauMember, Election, RollEntry, Scrutin
 from tests.factories import EstablishmentFactory, ScrutinFactory, StaffFactory, make_voter
 
 pytestmark = pytest.mark.django_db
@@ -154,6 +154,7 @@ def test_rh_referent_cannot_create_a_voter_outside_their_scope(client, election)
 
 
 def test_admin_change_records_old_and_new_values(admin_client, election):
+    Election.objects.filter(pk=election.pk).update(state=Election.State.PREPARATION)  # definition editable
     scrutin = ScrutinFactory(election=election, seats=5)
     response = admin_client.post(
         f"/gestion/elections/scrutin/{scrutin.pk}/change/",
@@ -174,6 +175,7 @@ def test_admin_change_records_old_and_new_values(admin_client, election):
 
 
 def test_admin_deletion_is_audited(admin_client, election):
+    Election.objects.filter(pk=election.pk).update(state=Election.State.PREPARATION)  # definition editable
     scrutin = ScrutinFactory(election=election)
     admin_client.post(f"/gestion/elections/scrutin/{scrutin.pk}/delete/", {"post": "yes"})
     assert not Scrutin.objects.filter(pk=scrutin.pk).exists()
