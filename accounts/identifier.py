@@ -22,6 +22,7 @@ or not the address is known, and are throttled like every réassort.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import password_validation, update_session_auth_hash
@@ -188,20 +189,25 @@ def password_link_request(*, election, identifier: str, address: str, link_for) 
         object_type="accounts.voter",
         object_label=_refusals_label(election, address),
     )
-    audit_record(actor=None, action="reassort.password_link.sent", instance=voter, address=address)
     minutes = settings.PASSWORD_RESET_TIMEOUT // 60
-    send_mail(
-        subject="Isoloir — choisir un nouveau mot de passe Élections",
-        message=(
-            f"Bonjour {voter.display_name},\n\n"
-            "Vous avez demandé à changer votre mot de passe Élections. Ouvrez ce lien dans les "
-            f"{minutes} minutes ; il ne sert qu'une fois :\n\n{link}\n\n"
-            "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe "
-            "actuel reste valable."
-        ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[voter.email],
-    )
+    with transaction.atomic():
+        audit_record(actor=None, action="reassort.password_link.sent", instance=voter, address=address)
+        # Sent once the entry is on the record (never for a rolled-back one).
+        transaction.on_commit(
+            partial(
+                send_mail,
+                subject="Isoloir — choisir un nouveau mot de passe Élections",
+                message=(
+                    f"Bonjour {voter.display_name},\n\n"
+                    "Vous avez demandé à changer votre mot de passe Élections. Ouvrez ce lien dans les "
+                    f"{minutes} minutes ; il ne sert qu'une fois :\n\n{link}\n\n"
+                    "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de "
+                    "passe actuel reste valable."
+                ),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[voter.email],
+            )
+        )
     return LinkOutcome()
 
 

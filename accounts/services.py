@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import authenticate, login
@@ -223,18 +224,22 @@ def voter_request_email_change(*, voter: Voter, email: str, request) -> None:
     )
     token = email_confirmation_token(voter=voter, email=email)
     link = request.build_absolute_uri(reverse("accounts:confirm_email", args=[token]))
-    send_mail(
-        subject="Isoloir — confirmez votre adresse électronique",
-        message=(
-            f"Bonjour {voter.display_name},\n\n"
-            "Pour confirmer cette adresse sur votre portail électeur, ouvrez le lien suivant "
-            f"dans les 48 heures :\n\n{link}\n\n"
-            "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message."
-        ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[email],
-    )
     audit_record(actor=voter.user, action="voter.email_change_requested", instance=voter)
+    # Sent once the request is on the record (never for a rolled-back one).
+    transaction.on_commit(
+        partial(
+            send_mail,
+            subject="Isoloir — confirmez votre adresse électronique",
+            message=(
+                f"Bonjour {voter.display_name},\n\n"
+                "Pour confirmer cette adresse sur votre portail électeur, ouvrez le lien suivant "
+                f"dans les 48 heures :\n\n{link}\n\n"
+                "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message."
+            ),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[email],
+        )
+    )
 
 
 class InvalidConfirmation(Exception):

@@ -15,6 +15,7 @@ import datetime as dt
 import hmac
 import secrets as std_secrets
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -165,21 +166,24 @@ def vote_code_request(*, voter: Voter, kind: str, value: str, address: str) -> R
             new={"identifier": kind},
             address=address,
         )
-    # Sent once the code is stored (the transaction above has committed).
-    minutes = settings.VOTE_CODE_EMAIL_VALIDITY_SECONDS // 60
-    send_mail(
-        subject="Isoloir — votre nouveau code de vote",
-        message=(
-            f"Bonjour {voter.display_name},\n\n"
-            f"Votre nouveau code de vote : {format_code(code)}\n\n"
-            f"Il est valable {minutes} minutes et ne sert qu'une fois. Copiez-le, puis collez-le "
-            "sur la page « Saisie du code de vote » de votre portail électeur.\n\n"
-            "Si vous n'êtes pas à l'origine de cette demande, contactez le support : "
-            "quelqu'un connaît peut-être vos identifiants."
-        ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[voter.email],
-    )
+        # Sent once the code is stored (never for a rolled-back one).
+        minutes = settings.VOTE_CODE_EMAIL_VALIDITY_SECONDS // 60
+        transaction.on_commit(
+            partial(
+                send_mail,
+                subject="Isoloir — votre nouveau code de vote",
+                message=(
+                    f"Bonjour {voter.display_name},\n\n"
+                    f"Votre nouveau code de vote : {format_code(code)}\n\n"
+                    f"Il est valable {minutes} minutes et ne sert qu'une fois. Copiez-le, puis collez-le "
+                    "sur la page « Saisie du code de vote » de votre portail électeur.\n\n"
+                    "Si vous n'êtes pas à l'origine de cette demande, contactez le support : "
+                    "quelqu'un connaît peut-être vos identifiants."
+                ),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[voter.email],
+            )
+        )
     throttle.reassort_refusals_flush(
         actions=REFUSALS, scope=account, address=address, actor=voter.user, instance=voter
     )

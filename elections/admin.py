@@ -12,7 +12,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 
 from accounts.admin import scoped_to_user
-from accounts.audit import audit_record, audit_verify, diff
+from accounts.audit import audit_verify
 from accounts.audit_admin import AuditedModelAdmin, client_address
 from accounts.models import Voter
 from accounts.trail import reassort_trail
@@ -322,7 +322,7 @@ class ScrutinAdmin(DefinitionAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view(never_cache(self.emargement_export_view))
         return [
-            path("<path:object_id>/emargement.<str:file_format>", view, name="elections_scrutin_emargement"),
+            path("<int:object_id>/emargement.<str:file_format>", view, name="elections_scrutin_emargement"),
             *super().get_urls(),
         ]
 
@@ -464,19 +464,10 @@ class VoterRequestAdmin(AuditedModelAdmin):
     @admin.action(description="Prendre en charge les demandes sélectionnées", permissions=["change"])
     def take_charge(self, request, queryset):
         taken = 0
-        for obj in queryset.filter(status=VoterRequest.Status.NEW):
-            old = self._snapshot(obj)
-            obj.status = VoterRequest.Status.IN_PROGRESS
-            obj.save(update_fields=["status", "updated"])
-            services.voter_request_after_change(
-                request_obj=obj, old_status=VoterRequest.Status.NEW, staff=request.user
+        for pk in queryset.filter(status=VoterRequest.Status.NEW).values_list("pk", flat=True):
+            taken += services.voter_request_take_charge(
+                request_id=pk, staff=request.user, address=client_address(request)
             )
-            before, after = diff(old, self._snapshot(obj))
-            audit_record(
-                actor=request.user, action="voterrequest.update", instance=obj, old=before, new=after,
-                address=client_address(request),
-            )  # fmt: skip
-            taken += 1
         self.message_user(request, f"{taken} demande(s) prise(s) en charge.", messages.SUCCESS)
 
 

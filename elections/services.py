@@ -1,8 +1,10 @@
+from functools import partial
+
 from django.conf import settings
 from django.db import transaction
 
 from accounts import throttle
-from accounts.audit import audit_record
+from accounts.audit import audit_record, diff, snapshot
 from ballots.services import OpeningRefused, election_key_check, scrutin_parameters_freeze
 
 from .models import VoterRequest
@@ -95,8 +97,11 @@ def voter_request_transition_error(
 
 
 def voter_request_after_change(*, request_obj: VoterRequest, old_status: str, staff) -> None:
-    """Who handles it, when it was answered, and a mail telling the voter an answer awaits."""
-    from django.conf import settings
+    """Who handles it, when it was answered, and a mail telling the voter an answer awaits.
+
+    Runs in the caller's transaction (the admin's change view, ``voter_request_take_charge``),
+    with the change's audit entry; the mail leaves once that transaction has committed.
+    """
     from django.core.mail import send_mail
     from django.utils import timezone
 
@@ -113,14 +118,40 @@ def voter_request_after_change(*, request_obj: VoterRequest, old_status: str, st
     voter = request_obj.voter
     if answered_now and voter.email and voter.email_confirmed:
         # The answer itself stays on the portal, behind the voter's login.
-        send_mail(
-            subject="Isoloir — une réponse à votre demande est disponible",
-            message=(
-                f"Bonjour {voter.display_name},\n\n"
-                f"Une réponse à votre demande « {request_obj.subject} » est disponible sur votre "
-                "portail électeur, rubrique « Mes demandes ».\n\n"
-                "Ce message est envoyé automatiquement ; merci de ne pas y répondre."
-            ),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[voter.email],
+        transaction.on_commit(
+            partial(
+                send_mail,
+                subject="Isoloir — une réponse à votre demande est disponible",
+                message=(
+                    f"Bonjour {voter.display_name},\n\n"
+                    f"Une réponse à votre demande « {request_obj.subject} » est disponible sur votre "
+                    "portail électeur, rubrique « Mes demandes ».\n\n"
+                    "Ce message est envoyé automatiquement ; merci de ne pas y répondre."
+                ),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[voter.email],
+            )
         )
+
+
+@transaction.atomic
+def voter_request_take_charge(*, request_id: int, staff, address: str | None) -> bool:
+    """« Prendre en charge »: a new request becomes « en cours », handled by ``staff``,
+    with its audit entry in the same transaction. False if it is no longer new."""
+    request_obj = VoterRequest.objects.select_for_update().filter(pk=request_id, status=_S.NEW).first()
+    if request_obj is None:
+        return False
+    old = snapshot(request_obj)
+    request_obj.status = _S.IN_PROGRESS
+    request_obj.save(update_fields=["status", "updated"])
+    voter_request_after_change(request_obj=request_obj, old_status=_S.NEW, staff=staff)
+    before, after = diff(old, snapshot(request_obj))
+    audit_record(
+        actor=staff,
+        action="voterrequest.update",
+        instance=request_obj,
+        old=before,
+        new=after,
+        address=address,
+    )
+    return True

@@ -18,6 +18,26 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
+def _commit_at_the_end_of_each_request(monkeypatch):
+    """Each test-client request ends as a real one does: its on_commit callbacks run.
+
+    Mails leave in ``transaction.on_commit`` callbacks; inside the test's own transaction
+    they would never run. Here a request's callbacks run when it returns (those of a
+    block rolled back are dropped, as in production); code called outside the client
+    wraps itself in ``django_capture_on_commit_callbacks(execute=True)``.
+    """
+    from django.test import Client, TestCase
+
+    original = Client.request
+
+    def request_then_commit(self, **request):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return original(self, **request)
+
+    monkeypatch.setattr(Client, "request", request_then_commit)
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_ROOT = tmp_path / "private"
