@@ -1,6 +1,7 @@
 from django.core.cache import cache
 
 from .models import Page
+from .pages import ACCESSIBILITY_STATUS
 
 FOOTER_CACHE_KEY = "isoloir:footer-pages"
 FOOTER_CACHE_SECONDS = 60
@@ -11,9 +12,19 @@ def footer_pages() -> list[dict[str, str]]:
     them, and they change a few times a year (the Page admin forgets the cache)."""
     pages = cache.get(FOOTER_CACHE_KEY)
     if pages is None:
-        pages = list(Page.objects.filter(kind__in=Page.PUBLIC_KINDS).values("slug", "title"))
+        pages = [
+            {"slug": page["slug"], "title": footer_title(page["kind"], page["title"])}
+            for page in Page.objects.filter(kind__in=Page.PUBLIC_KINDS).values("slug", "kind", "title")
+        ]
         cache.set(FOOTER_CACHE_KEY, pages, FOOTER_CACHE_SECONDS)
     return pages
+
+
+def footer_title(kind: str, title: str) -> str:
+    """The footer's words for a page; the accessibility link states the conformity (RGAA)."""
+    if kind == Page.Kind.ACCESSIBILITY:
+        return f"Accessibilité : {ACCESSIBILITY_STATUS}"
+    return title
 
 
 def footer_pages_forget() -> None:

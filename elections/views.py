@@ -17,6 +17,7 @@ from . import selectors, services
 from .access import list_for_voter, scrutin_for_voter, scrutins_for_voter, voter_required
 from .forms import RollSearchForm, VoterRequestForm
 from .models import Page, VoterRequest
+from .pages import ACCESSIBILITY_STATEMENT_DATE, ACCESSIBILITY_STATUS
 
 
 @require_safe
@@ -61,7 +62,12 @@ def page(request, slug: str):
         if not (user.is_authenticated and (user.is_voter or user.is_staff)):
             raise Http404
     paragraphs = [p.strip() for p in the_page.body.replace("\r\n", "\n").split("\n\n") if p.strip()]
-    return render(request, "elections/page.html", {"page": the_page, "paragraphs": paragraphs})
+    context = {"page": the_page, "paragraphs": paragraphs}
+    if the_page.kind == Page.Kind.ACCESSIBILITY:
+        # The statement is the code's (what it checks); the stored text is the contact.
+        context.update(status=ACCESSIBILITY_STATUS, statement_date=ACCESSIBILITY_STATEMENT_DATE)
+        return render(request, "elections/accessibility.html", context)
+    return render(request, "elections/page.html", context)
 
 
 @require_safe

@@ -103,7 +103,7 @@ def test_footer_links_every_public_page(client, election):
         "gestion-des-cookies",
     ):
         assert f"/pages/{slug}/" in html
-    assert "Accessibilité : non conforme" in html
+    assert "Accessibilité : partiellement conforme" in html
 
 
 def test_voter_request_is_stored_for_staff(voter_client, voter, scrutins):
