@@ -296,7 +296,7 @@ class ScrutinAdmin(DefinitionAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        form.staff_user = request.user
+        form.staff_user = request.user  # type: ignore[attr-defined]  # a ScrutinAdminForm subclass
         return form
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

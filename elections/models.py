@@ -364,7 +364,8 @@ class RollEntry(models.Model):
                 raise ValidationError(ROLLS_FROZEN_MESSAGE)
         from accounts.models import Voter
 
-        if self._meta.get_field("voter").is_cached(self):  # e.g. the voter being edited, not yet saved
+        voter_election: uuid.UUID | None
+        if RollEntry.voter.is_cached(self):  # e.g. the voter being edited, not yet saved
             voter_election = self.voter.election_id
         else:
             voter_election = (
