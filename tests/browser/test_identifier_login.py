@@ -88,6 +88,7 @@ def test_forgotten_password_link_pages_by_the_labels(page, demo):
     page.get_by_label("Recopiez les caractères de l'image").fill("PASSED")
     page.get_by_role("button", name="Recevoir le lien").click()
     assert page.get_by_text("Demande enregistrée").is_visible()
+    assert axe_violations(page) == []
     link = re.search(r"(/connexion/\S+/)", mail.outbox[-1].body).group(1)
     page.goto(link)
     page.wait_for_url("**/choisir/")
