@@ -251,12 +251,22 @@ class VoterAdmin(AuditedModelAdmin):
                     form.add_error(None, "Choisissez d'afficher la clé ou d'en émettre une nouvelle.")
                 return self._recovery_page(request, template, voter, form=form, status=400, title=title)
             service = recovery.security_key_reveal if action == "reveal" else recovery.security_key_reissue
-            key = service(
-                staff=request.user,
-                voter=voter,
-                caller=form.cleaned_data["caller"],
-                address=client_address(request),
-            )
+            try:
+                key = service(
+                    staff=request.user,
+                    voter=voter,
+                    caller=form.cleaned_data["caller"],
+                    address=client_address(request),
+                )
+            except recovery.SecurityKeyUnreadable:
+                form.add_error(
+                    None,
+                    "La clé de sécurité enregistrée pour cet électeur ne peut pas être lue (absente, ou "
+                    "chiffrée avec une clé qui a changé). Émettez-lui une nouvelle clé.",
+                )
+                return self._recovery_page(request, template, voter, form=form, status=409, title=title)
+            except recovery.RecoveryRefused as refusal:
+                raise PermissionDenied from refusal
             return self._recovery_page(
                 request, template, voter, key=key, reissued=action == "reissue", title=title
             )

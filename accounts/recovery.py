@@ -136,6 +136,10 @@ class RecoveryRefused(Exception):
     """This staff member may not do this for this voter."""
 
 
+class SecurityKeyUnreadable(RecoveryRefused):
+    """The voter has no stored key, or it no longer decrypts (the encryption key changed)."""
+
+
 def can_reset_password(staff: User, voter: Voter) -> bool:
     """The president of the voter's bureau de vote (or a superuser)."""
     from elections.models import BureauMember
@@ -178,7 +182,7 @@ def security_key_reveal(*, staff: User, voter: Voter, caller: str, address: str 
         raise RecoveryRefused
     key = secrets.decrypt_security_key(voter.security_key_encrypted)
     if key is None:
-        raise RecoveryRefused
+        raise SecurityKeyUnreadable
     audit_record(
         actor=staff, action="support.key_reveal", instance=voter, new={"caller": caller}, address=address
     )

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -90,7 +91,7 @@ def _login_page(request, election, *, form_class, attempt, error: str, template:
         data = {k: v for k, v in form.cleaned_data.items() if k != "captcha"}
         outcome = attempt(request, election=election, **data)
         if outcome.logged_in:
-            return redirect(_next_url(request) or "elections:home")
+            return HttpResponseRedirect(_next_url(request) or reverse("elections:home"))
         if outcome.wait_seconds:
             form.add_error(
                 None,
@@ -106,14 +107,22 @@ def _login_page(request, election, *, form_class, attempt, error: str, template:
     return render(request, template, {"form": form, "election": election}, status=status)
 
 
-def _next_url(request) -> str | None:
-    """The page a voter was sent from, if it is one of ours."""
-    candidate = request.GET.get("next", "")
-    if candidate.startswith("/portail/") and url_has_allowed_host_and_scheme(
+def _safe_next(request, candidate: str, *, under: str = "/") -> str | None:
+    """``candidate`` if it is a path of this site under ``under``, else None.
+
+    Only ever given to HttpResponseRedirect, never to ``redirect()``, which would try
+    it as a view name first (``?next=x`` was a NoReverseMatch, a 500).
+    """
+    if candidate.startswith(under) and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
     return None
+
+
+def _next_url(request) -> str | None:
+    """The page a voter was sent from, if it is one of ours."""
+    return _safe_next(request, request.GET.get("next", ""), under="/portail/")
 
 
 def _duration(seconds: int) -> str:
@@ -239,9 +248,7 @@ def confirm_email_view(request, token: str):
 
 def _vote_code_next(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return reverse("ballots:scrutins")
+    return _safe_next(request, target) or reverse("ballots:scrutins")
 
 
 @never_cache
@@ -251,7 +258,7 @@ def vote_code_view(request):
     """Before the voting space: the code from the paper letter, or one received by e-mail."""
     voter = request.voter
     if not voter.election.vote_code_enabled or votecode.session_has_vote_code(request):
-        return redirect(_vote_code_next(request))
+        return HttpResponseRedirect(_vote_code_next(request))
     form = VoteCodeForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -261,7 +268,7 @@ def vote_code_view(request):
             )
             if outcome.accepted:
                 votecode.session_mark_vote_code(request)
-                return redirect(_vote_code_next(request))
+                return HttpResponseRedirect(_vote_code_next(request))
             if outcome.remaining:
                 form.add_error(
                     "code",

@@ -175,7 +175,8 @@ def staff_media(request, path: str):
     try:
         full_path = safe_join(settings.MEDIA_ROOT, path)
         return FileResponse(open(full_path, "rb"))  # noqa: SIM115 (closed by the response)
-    except (FileNotFoundError, IsADirectoryError, SuspiciousFileOperation) as exc:
+    # OSError: absent, a directory, a name too long (ENAMETOOLONG); ValueError: a NUL.
+    except (OSError, ValueError, SuspiciousFileOperation) as exc:
         raise Http404 from exc
 
 

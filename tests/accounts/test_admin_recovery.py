@@ -216,3 +216,15 @@ def test_voters_and_anonymous_never_reach_the_recovery_pages(client, voter):
     for url in (reset_url(voter), key_url(voter)):
         assert client.post(url, {"action": "reveal", "caller": "voter", "confirmed": "on"}).status_code == 302
     assert not AuditEntry.objects.filter(action__startswith="support.").exists()
+
+
+def test_a_stored_key_that_no_longer_decrypts_is_said_in_french_not_a_500(voter):
+    voter.security_key_encrypted = b"gAAAAA-not-a-fernet-token-any-more"
+    voter.save(update_fields=["security_key_encrypted"])
+    response = logged_in(staff(SUPPORT)).post(
+        key_url(voter), {"caller": "voter", "confirmed": "on", "action": "reveal"}
+    )
+    assert response.status_code == 409
+    assert "ne peut pas être lue" in unescape(response.content.decode())
+    assert "Émettez-lui une nouvelle clé" in unescape(response.content.decode())
+    assert not AuditEntry.objects.filter(action="support.key_reveal").exists()
