@@ -7,7 +7,6 @@ every export is written to the audit trail.
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.utils import timezone
 from accounts.audit import audit_record
 from elections.models import Election, RollEntry, Scrutin
 from receipts.pdf import EmargementListData, emargement_list_pdf
+from voting_portal.csv_export import csv_writer
 
 from .models import Emargement
 
@@ -76,7 +76,7 @@ def emargement_export(*, scrutin: Scrutin, user, file_format: str, address: str 
         )
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";")
+    writer = csv_writer(out, delimiter=";")
     writer.writerow(["matricule", "nom_prenom", "etablissement", "a_vote_le"])
     writer.writerows(rows)
     return out.getvalue().encode("utf-8")

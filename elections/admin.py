@@ -1,5 +1,3 @@
-import csv
-
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -16,6 +14,7 @@ from accounts.audit import audit_verify
 from accounts.audit_admin import AuditedModelAdmin, client_address
 from accounts.models import Voter
 from accounts.trail import reassort_trail
+from voting_portal.csv_export import csv_writer
 
 from . import imports, letters, services
 from .access import scrutin_definition_changeable, staff_sees_all_establishments
@@ -534,7 +533,7 @@ class VoterImportAdmin(admin.ModelAdmin):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="modele-import-electeurs.csv"'
         response.write("\ufeff")
-        writer = csv.writer(response, delimiter=";")
+        writer = csv_writer(response, delimiter=";")
         writer.writerow([column.label for column in imports.COLUMNS])
         writer.writerow(imports.EXAMPLE_LINE)
         return response

@@ -1,5 +1,6 @@
 """The émargement list per scrutin, CSV and PDF, for the bureau after the closing (issue 6, item 6)."""
 
+import csv
 import io
 
 import pytest
@@ -10,7 +11,7 @@ from accounts.models import AuditEntry
 from ballots.models import Emargement
 from elections.models import Election
 from tests.conftest import paris
-from tests.factories import StaffFactory, make_voter
+from tests.factories import EstablishmentFactory, StaffFactory, make_voter
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +100,23 @@ def test_unknown_format_or_scrutin_is_404(admin_client, scrutin):
     close(scrutin.election)
     assert admin_client.get(url(scrutin, "xls")).status_code == 404
     assert admin_client.get("/gestion/elections/scrutin/999999/emargement.csv").status_code == 404
+
+
+def test_cells_a_spreadsheet_would_run_as_formulas_are_escaped(client, election, scrutins):
+    """Issue 12, item 9: names and establishments are read back as text, with the OWASP quote."""
+    place = EstablishmentFactory(name="@SUM(A1:A9)")
+    make_voter(
+        election=election,
+        matricule="C3003",
+        establishment=place,
+        last_name='=HYPERLINK("http://x")',
+        first_name="Eve",
+        scrutins=scrutins[:1],
+    )
+    close(election)
+    staff(client, "Membre du bureau de vote")
+    response = client.get(url(scrutins[0], "csv"))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    row = next(row for row in rows if row[0] == "C3003")
+    assert row[1] == '\'=HYPERLINK("HTTP://X") Eve'
+    assert row[2] == "'@SUM(A1:A9)"
