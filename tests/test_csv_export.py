@@ -2,6 +2,8 @@
 
 import csv
 import io
+import re
+from pathlib import Path
 
 import pytest
 
@@ -44,3 +46,15 @@ def test_the_import_template_goes_through_the_same_writer(admin_client, monkeypa
     response = admin_client.get("/gestion/elections/voterimport/modele.csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[1] == ["'=1+1", "Lambert"]
+
+
+def test_no_app_writes_csv_without_the_escaping_writer():
+    root = Path(__file__).resolve().parent.parent
+    writers = re.compile(r"\bcsv\.(writer|DictWriter)\(")
+    offenders = [
+        str(path.relative_to(root))
+        for app in ("accounts", "ballots", "elections", "receipts", "voting_portal")
+        for path in (root / app).rglob("*.py")
+        if path.name != "csv_export.py" and writers.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
