@@ -351,7 +351,16 @@ def credentials_setup_view(request):
                     f"Votre mot de passe Élections est enregistré. Votre identifiant est désormais {email}.",
                 )
             else:
-                services.voter_request_email_change(voter=voter, email=email, request=request)
+                try:
+                    services.voter_request_email_change(voter=voter, email=email, request=request)
+                except throttle.VoterLimitReached as exc:
+                    messages.warning(
+                        request,
+                        "Votre mot de passe Élections est enregistré, mais aucun lien de confirmation n'a été "
+                        f"envoyé à {email} : {exc} Redemandez-le depuis « Mon compte ». D'ici là, "
+                        "connectez-vous avec votre notice de vote et votre nouveau mot de passe Élections.",
+                    )
+                    return redirect("elections:home")
                 messages.success(
                     request,
                     "Votre mot de passe Élections est enregistré. Un lien de confirmation a été envoyé à "

@@ -34,6 +34,7 @@ from .models import (
     VoterImport,
     VoterRequest,
     election_definition_editable,
+    elections_definition_editable,
 )
 from .selectors import ROLL_PROBLEM_KINDS, can_check_rolls, roll_problems
 from .turnout import can_see_turnout, turnout
@@ -300,8 +301,7 @@ class ScrutinAdmin(DefinitionAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "election":
-            editable = [e.pk for e in Election.objects.all() if election_definition_editable(e)]
-            kwargs["queryset"] = Election.objects.filter(pk__in=editable)
+            kwargs["queryset"] = elections_definition_editable()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):

@@ -4,7 +4,7 @@ from django import forms
 
 from voting_portal.forms import DsfrFormMixin
 
-from .models import Election, Establishment, LetterBatch, VoterRequest, election_definition_editable
+from .models import Election, Establishment, LetterBatch, VoterRequest, elections_definition_editable
 
 
 class VoterRequestForm(DsfrFormMixin, forms.ModelForm):
@@ -46,8 +46,7 @@ class VoterImportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelChoiceField, self.fields["election"])
-        editable = [e.pk for e in Election.objects.all() if election_definition_editable(e)]
-        field.queryset = Election.objects.filter(pk__in=editable)
+        field.queryset = elections_definition_editable()
 
     def clean_file(self):
         from django.conf import settings

@@ -164,6 +164,9 @@ DEFINITION_FROZEN_MESSAGE = (
 )
 
 
+DEFINITION_EDITABLE_STATES = (Election.State.PREPARATION,)
+
+
 def election_definition_editable(election: Election) -> bool:
     """THE rule: the election's definition (rolls, scrutins, lists, candidates, documents) can
     still change, i.e. the election is in preparation.
@@ -172,7 +175,12 @@ def election_definition_editable(election: Election) -> bool:
     parameters are fixed at opening); from then on the admin, the imports and every
     model ``clean`` refuse any change. Every check of this rule calls this function.
     """
-    return election.state == Election.State.PREPARATION
+    return election.state in DEFINITION_EDITABLE_STATES
+
+
+def elections_definition_editable() -> models.QuerySet[Election]:
+    """The elections ``election_definition_editable`` admits, as a queryset (form choices)."""
+    return Election.objects.filter(state__in=DEFINITION_EDITABLE_STATES)
 
 
 def _definition_check(election: Election | None) -> None:

@@ -39,9 +39,9 @@ PAGES = [
         "accessibility",
         "accessibilite",
         "Déclaration d'accessibilité",
-        "Le référent RH complète ce paragraphe dans l'administration : l'administration "
-        "organisatrice du scrutin, l'adresse électronique et le téléphone du support électeurs, "
-        "l'adresse postale.",
+        "Pour signaler un défaut d'accessibilité ou obtenir un contenu sous une autre forme, "
+        "appelez le support électeurs de votre élection : ses numéros et ses horaires figurent "
+        "sur la page de connexion.",
     ),
     (
         "rgs",

@@ -223,6 +223,18 @@ def test_another_address_than_the_one_on_file_must_be_confirmed(voter):
         assert identifier_login(voter.election, identifier, NEW_PASSWORD)[1].status_code == 400
 
 
+def test_the_choice_is_kept_when_the_confirmation_link_is_over_the_voters_mail_limit(voter, settings):
+    settings.VOTER_EMAIL_CHANGES_PER_HOUR = 0
+    client = first_login(voter)
+    response = client.post("/portail/premiere-connexion/", setup_data(), follow=True)
+    assert response.status_code == 200
+    assert "Votre mot de passe Élections est enregistré" in text(response)
+    assert "aucun lien de confirmation n'a été envoyé" in text(response)
+    assert mail.outbox == []
+    voter.refresh_from_db()
+    assert voter.user.check_password(NEW_PASSWORD) and voter.credentials_set_up is not None
+
+
 def test_the_choice_is_made_once(voter):
     client = first_login(voter)
     assert client.post("/portail/premiere-connexion/", setup_data()).status_code == 302

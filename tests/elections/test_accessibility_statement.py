@@ -51,3 +51,24 @@ def test_statement_gives_the_real_state_the_date_and_the_recourse(election):
     assert "https://formulaire.defenseurdesdroits.fr/" in html
     # The establishment's contact, which the RH referent writes in the admin.
     assert "Support électeurs : 01 23 45 67 89" in html
+
+
+def test_an_older_database_loses_its_non_compliant_default_text_but_keeps_an_edited_one():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("elections.migrations.0012_accessibility_statement_contact")
+    page = Page.objects.get(kind=Page.Kind.ACCESSIBILITY)
+    page.title, page.body = migration.OLD_TITLE, migration.OLD_BODY
+    page.save()
+    migration.forward(apps, None)
+    page.refresh_from_db()
+    assert page.title == "Déclaration d'accessibilité"
+    assert "non conforme" not in page.body and "support électeurs" in page.body
+
+    page.body = "Contact : accessibilite@ministere.example"
+    page.save()
+    migration.forward(apps, None)
+    page.refresh_from_db()
+    assert page.body == "Contact : accessibilite@ministere.example"

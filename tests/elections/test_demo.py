@@ -57,3 +57,16 @@ def test_demo_is_the_same_on_every_run_and_readme_credentials_log_in():
     admin = User.objects.get(username=load_demo.ADMIN_USERNAME)
     assert admin.check_password(load_demo.ADMIN_PASSWORD) and admin.is_superuser
     assert f"| {load_demo.ADMIN_USERNAME} | {load_demo.ADMIN_PASSWORD} |" in readme
+
+
+def test_the_demo_referent_manages_the_local_scrutin_of_their_establishment_only():
+    """In the election in preparation, DDI87's referent edits the Haute-Vienne CSA, not the ministry's."""
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    client = Client()
+    client.force_login(User.objects.get(username="referent"), backend="accounts.backends.StaffBackend")
+    preparation = Election.objects.get(pk=load_demo.PREPARATION_ELECTION_ID)
+    local = Scrutin.objects.get(election=preparation, code="csa-proximite-87")
+    central = Scrutin.objects.get(election=preparation, code="csa-ministeriel")
+    assert 'name="_save"' in client.get(f"/gestion/elections/scrutin/{local.pk}/change/").content.decode()
+    page = client.get(f"/gestion/elections/scrutin/{central.pk}/change/")
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()

@@ -83,6 +83,9 @@ SCRUTINS = [
     ("ccp-contractuels", "CCP des agents contractuels", Scrutin.Kind.CCP, 4, 4),
     ("capa-secretaires-13", "CAPA des secrétaires administratifs d'Aix-Marseille", Scrutin.Kind.CAP, 6, 4),
 ]
+# The establishments a local scrutin concerns: their RH referents manage it while the
+# election is in preparation. The others concern the whole ministry (central administration).
+SCRUTIN_ESTABLISHMENTS = {"csa-proximite-87": ["DDI87"], "capa-secretaires-13": ["REC13"]}
 
 # (matricule, last name, first name, birth date, establishment, agent card, scrutin codes)
 VOTERS = [
@@ -336,8 +339,11 @@ class Command(BaseCommand):
             support_phones="N° vert 0 800 808 900 (service et appel gratuits)",
         )
         for order, (code, name, kind, seats, _lists) in enumerate(SCRUTINS[:3]):
-            Scrutin.objects.create(
+            scrutin = Scrutin.objects.create(
                 election=election, code=code, name=name, kind=kind, seats=seats, order=order
+            )
+            scrutin.establishments.set(
+                Establishment.objects.filter(code__in=SCRUTIN_ESTABLISHMENTS.get(code, []))
             )
 
     def _load_key(self, election) -> None:
@@ -366,6 +372,9 @@ class Command(BaseCommand):
                 election=election, code=code, name=name, kind=kind, seats=seats, order=order
             )
             scrutins[code] = scrutin
+            scrutin.establishments.set(
+                Establishment.objects.filter(code__in=SCRUTIN_ESTABLISHMENTS.get(code, []))
+            )
             for index, (union, initials) in enumerate(UNIONS[:n_lists]):
                 candidate_list = CandidateList(
                     scrutin=scrutin,
