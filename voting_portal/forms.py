@@ -10,7 +10,11 @@ class DsfrFormRenderer(TemplatesSetting):
 
 
 class DsfrFormMixin:
-    """Give each widget the DSFR class it needs (fr-input, fr-select)."""
+    """Give each widget the DSFR class it needs (fr-input, fr-select).
+
+    Radio buttons and check boxes get none: the field templates draw them as DSFR
+    radio and checkbox groups (templates/forms/dsfr_radios.html).
+    """
 
     fields: dict[str, forms.Field]
 
@@ -23,7 +27,8 @@ class DsfrFormMixin:
             widget = field.widget
             subwidgets = getattr(widget, "widgets", [widget])
             for sub in subwidgets:
-                if sub.is_hidden:
+                input_type = getattr(sub, "input_type", "")
+                if sub.is_hidden or input_type in ("radio", "checkbox"):
                     continue
-                kind = "fr-select" if getattr(sub, "input_type", "") == "select" else "fr-input"
+                kind = "fr-select" if input_type == "select" else "fr-input"
                 sub.attrs.setdefault("class", kind)
