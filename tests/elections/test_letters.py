@@ -222,3 +222,36 @@ def test_a_failure_while_making_the_pdf_changes_no_password(election, place, vot
     assert batch.total == 3  # the passwords were prepared (and reported) before anything was stored
     assert log_in(voters[1], "CDEF-GHJK-MNPQ", VOTER_PASSWORD)
     assert not letters._path(batch).exists()
+
+
+# --- issue 13: the service refuses by itself (as the admin, a command or an API would call it) ------
+
+
+def _nothing_handed_over(batch: LetterBatch) -> bool:
+    batch.refresh_from_db()
+    return (
+        batch.downloaded is None
+        and letters._path(batch).exists()
+        and not AuditEntry.objects.filter(action="letters.download").exists()
+    )
+
+
+def test_letters_download_refuses_anyone_but_the_requester(election, place, voters, referent):
+    batch = make(election, place, LetterBatch.Kind.NOTICE, referent)
+    colleague = StaffFactory(groups=[Group.objects.get(name="Référent RH")])
+    colleague.establishments.set([place])  # same establishment, same role: still not theirs
+    with pytest.raises(letters.LettersRefused, match="Seule la personne qui a demandé ces courriers"):
+        letters.letters_download(batch=batch, user=colleague)
+    assert _nothing_handed_over(batch)
+    assert letters.letters_download(batch=batch, user=referent).startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    "status", [LetterBatch.Status.QUEUED, LetterBatch.Status.RUNNING, LetterBatch.Status.FAILED]
+)
+def test_an_unfinished_letter_batch_cannot_be_downloaded(election, place, voters, referent, status):
+    batch = make(election, place, LetterBatch.Kind.SECURITY_KEY, referent)
+    LetterBatch.objects.filter(pk=batch.pk).update(status=status)  # the file is there, the batch is not done
+    with pytest.raises(letters.LettersRefused, match="ne sont pas prêts"):
+        letters.letters_download(batch=batch, user=referent)
+    assert _nothing_handed_over(batch)
