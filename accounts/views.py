@@ -261,6 +261,7 @@ def vote_code_view(request):
         return HttpResponseRedirect(_vote_code_next(request))
     form = VoteCodeForm(request.POST if request.method == "POST" else None)
     status = 200
+    expired = False
     if request.method == "POST":
         if form.is_valid():
             outcome = votecode.vote_code_enter(
@@ -269,7 +270,10 @@ def vote_code_view(request):
             if outcome.accepted:
                 votecode.session_mark_vote_code(request)
                 return HttpResponseRedirect(_vote_code_next(request))
-            if outcome.remaining:
+            if outcome.expired:
+                expired = True
+                form.add_error("code", "Ce code de vote a expiré. Demandez-en un nouveau.")
+            elif outcome.remaining:
                 form.add_error(
                     "code",
                     f"Ce code de vote n'est pas valide. Il vous reste {outcome.remaining} essai"
@@ -283,7 +287,13 @@ def vote_code_view(request):
                     "avec le lien « Je n'ai pas de code de vote ».",
                 )
         status = 400
-    context = {"form": form, "next": _vote_code_next(request), "election": voter.election}
+    context = {
+        "form": form,
+        "next": _vote_code_next(request),
+        "election": voter.election,
+        "expired": expired,
+        "minutes": settings.VOTE_CODE_EMAIL_VALIDITY_SECONDS // 60,
+    }
     return render(request, "accounts/vote_code.html", context, status=status)
 
 

@@ -75,13 +75,30 @@ def vote_code_issue_letter(*, voter: Voter, code: str | None = None, actor=None,
 class EntryOutcome:
     accepted: bool
     remaining: int = 0  # wrong entries left before every live code dies
+    expired: bool = False  # one of this voter's own codes, typed after its validity
+
+
+def _expired_match(voter: Voter, candidate: str, now: dt.datetime) -> bool:
+    """The typed code is one of this voter's e-mailed codes, unused and past its expiry.
+
+    Only the voter's own HMACs are compared, so this says nothing about any other code:
+    an unknown code stays « pas valide » and counts as a wrong guess.
+    """
+    digests = VoteCode.objects.filter(voter=voter, used__isnull=True, expires__lte=now).values_list(
+        "digest", flat=True
+    )
+    return any(hmac.compare_digest(candidate, digest) for digest in digests)
 
 
 @transaction.atomic
 def vote_code_enter(
     *, voter: Voter, typed: str, address: str | None = None, now: dt.datetime | None = None
 ) -> EntryOutcome:
-    """Check a typed code against the voter's live codes (locked while checking)."""
+    """Check a typed code against the voter's live codes (locked while checking).
+
+    A code of this voter typed after its expiry is answered ``expired`` and does not count
+    against the live codes; any other wrong code counts.
+    """
     now = now or timezone.now()
     codes = list(_live(voter, now).select_for_update())
     candidate = secrets.digest(DIGEST_KIND, typed)
@@ -91,6 +108,12 @@ def vote_code_enter(
             match.used = now
             match.save(update_fields=["used"])
         return EntryOutcome(accepted=True)
+    if _expired_match(voter, candidate, now):
+        # Not a guess: the voter typed the code they were sent, too late.
+        failures = max((c.failures for c in codes), default=settings.VOTE_CODE_MAX_FAILURES)
+        return EntryOutcome(
+            accepted=False, expired=True, remaining=max(settings.VOTE_CODE_MAX_FAILURES - failures, 0)
+        )
     if not codes:
         return EntryOutcome(accepted=False, remaining=0)
     VoteCode.objects.filter(pk__in=[c.pk for c in codes]).update(failures=F("failures") + 1)
