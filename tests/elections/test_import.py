@@ -531,3 +531,68 @@ def test_a_csv_with_more_rows_than_the_cap_is_refused(election, places, admin, s
     assert (
         upload(election, admin, csv_bytes([person(i) for i in range(10)])).status == VoterImport.Status.READY
     )
+
+
+# --- issue 13: the services refuse by themselves; the plan sees every kind of change -------------
+
+
+def _referent(places, *codes) -> User:
+    referent = StaffFactory(groups=[Group.objects.get(name="Référent RH")])
+    referent.establishments.set([places[code] for code in codes])
+    return referent
+
+
+def test_import_confirm_refuses_anyone_but_the_uploader(election, places):
+    uploader = _referent(places, "EST1")
+    job = upload(election, uploader, csv_bytes([person(1)]))
+    assert job.status == VoterImport.Status.READY, job.error
+    colleague = _referent(places, "EST1")  # same role, same establishment: still not their file
+    with pytest.raises(imports.ImportRefused, match="Seule la personne qui a déposé le fichier"):
+        imports.import_confirm(job=job, user=colleague, removals_confirmed=True)
+    assert run_jobs() == 0  # no apply queued
+    job.refresh_from_db()
+    assert job.status == VoterImport.Status.READY
+    assert not Voter.objects.exists()
+    assert not AuditEntry.objects.filter(action="voters.import.apply").exists()
+    assert apply(job, uploader).status == VoterImport.Status.DONE
+
+
+@pytest.mark.parametrize(
+    "status",
+    [
+        VoterImport.Status.RUNNING,
+        VoterImport.Status.APPLYING,
+        VoterImport.Status.DONE,
+        VoterImport.Status.FAILED,
+        VoterImport.Status.CANCELLED,
+    ],
+)
+def test_import_cancel_refuses_an_import_past_its_preview(election, places, admin, status):
+    job = upload(election, admin, csv_bytes([person(1)]))
+    VoterImport.objects.filter(pk=job.pk).update(status=status)
+    with pytest.raises(imports.ImportRefused, match="ne peut plus être annulé"):
+        imports.import_cancel(job=job, user=admin)
+    job.refresh_from_db()
+    assert job.status == status and job.finished is None
+    assert imports.file_read(job).startswith(
+        b"\xef\xbb\xbfMatricule"
+    )  # an apply under way still has its file
+    assert not AuditEntry.objects.filter(action="voters.import.cancel").exists()
+
+
+def test_a_voter_moving_to_another_establishment_is_a_change_and_the_apply_moves_them(
+    election, places, admin
+):
+    apply(upload(election, admin, csv_bytes([person(1, "EST1"), person(2, "EST1")])), admin)
+    job = upload(election, admin, csv_bytes([person(1, "EST2")]))
+    counts = job.report["counts"]
+    assert (counts["changed"], counts["unchanged"], counts["removed"]) == (1, 0, 0)  # scope: EST2 only
+    assert job.report["changed"][0]["matricule"] == "M00001"
+    assert job.report["changed"][0]["fields"] == ["établissement"]
+    apply(job, admin)
+    assert dict(Voter.objects.values_list("matricule", "establishment__code")) == {
+        "M00001": "EST2",
+        "M00002": "EST1",
+    }
+    entry = AuditEntry.objects.filter(action="voters.import.apply").latest("pk")
+    assert entry.new_values["changed"] == {"M00001": ["establishment"]}
