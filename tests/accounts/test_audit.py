@@ -1,9 +1,10 @@
 """The audit trail: chained, append-only, checked row by row, written with the change."""
 
+import datetime as dt
 from html import unescape
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from accounts.audit import audit_record, audit_verify
 from accounts.models import AuditEntry
@@ -153,3 +154,77 @@ def test_addresses_are_stored_as_the_database_gives_them_back(address, stored):
     entry = audit_record(actor=None, action="test.event", instance=election, address=address)
     assert AuditEntry.objects.get(pk=entry.pk).address == stored
     assert audit_verify().ok
+
+
+# Every stored column of an entry, with a value different from the one audit_record wrote.
+# The hash must cover each of them: a row altered in any one of them is named by
+# audit_verify (issue 13: the hash could omit the address, the time, the old values,
+# the object type and id or the actor id, and no test saw it).
+TAMPERED_VALUES = {
+    "id": lambda entry, other: 10_000 + entry.id,
+    "time": lambda entry, other: entry.time + dt.timedelta(seconds=1),
+    "actor": lambda entry, other: other,
+    "actor_label": lambda entry, other: "quelqu'un d'autre",
+    "action": lambda entry, other: "voter.delete",
+    "object_type": lambda entry, other: "elections.scrutin",
+    "object_id": lambda entry, other: f"{entry.object_id}0",
+    "object_label": lambda entry, other: "autre chose",
+    "old_values": lambda entry, other: {"i": -1},
+    "new_values": lambda entry, other: {"i": 99},
+    "address": lambda entry, other: "10.9.9.9",
+    "prev_hash": lambda entry, other: "0" * 64,
+    "hash": lambda entry, other: "f" * 64,
+}
+
+
+def test_the_tampering_test_covers_every_column_of_an_entry():
+    assert {field.name for field in AuditEntry._meta.concrete_fields} == set(TAMPERED_VALUES)
+
+
+@pytest.mark.parametrize("field_name", sorted(TAMPERED_VALUES))
+def test_altering_any_stored_field_of_an_entry_is_found_at_that_entry(tamper, field_name):
+    from tests.factories import StaffFactory
+
+    staff, other = StaffFactory(), StaffFactory()
+    election = ElectionFactory()
+    for i in range(6):
+        audit_record(
+            actor=staff,
+            action="test.event",
+            instance=election,
+            old={"i": i - 1},
+            new={"i": i},
+            address=f"10.0.0.{i + 1}",
+        )
+    entry = AuditEntry.objects.order_by("id")[3]
+    field = AuditEntry._meta.get_field(field_name)
+    value = TAMPERED_VALUES[field_name](entry, other.pk)
+    assert value != field.value_from_object(entry)
+    tamper.execute(
+        f"UPDATE accounts_auditentry SET {field.column} = %s WHERE id = %s",  # noqa: S608 (names from the model)
+        [field.get_db_prep_save(value, connection), entry.id],
+    )
+    assert AuditEntry.objects.filter(**{field.attname: value}).exists()
+    report = audit_verify()
+    assert not report.ok
+    assert report.first_bad_id == entry.id
+
+
+def test_rehashing_an_altered_row_and_relinking_the_next_one_is_found_at_the_next_one(tamper):
+    """The previous hash is inside each entry's hash: relinking the next row to a forged
+    one changes that row's own hash, so a forger would have to rewrite the whole tail."""
+    from accounts.audit import entry_hash
+
+    record_n(6)
+    entries = list(AuditEntry.objects.order_by("id"))
+    forged, following = entries[2], entries[3]
+    forged.action = "falsified"
+    forged.hash = entry_hash(forged)
+    tamper.execute(
+        "UPDATE accounts_auditentry SET action = %s, hash = %s WHERE id = %s",
+        [forged.action, forged.hash, forged.id],
+    )
+    tamper.execute("UPDATE accounts_auditentry SET prev_hash = %s WHERE id = %s", [forged.hash, following.id])
+    report = audit_verify()
+    assert not report.ok
+    assert report.first_bad_id == following.id
