@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -86,6 +88,7 @@ def _login_page(request, election, *, form_class, attempt, error: str, template:
     if request.user.is_authenticated and request.user.is_voter:
         return redirect("elections:home")
     form = form_class(request.POST if request.method == "POST" else None, captcha=election.login_captcha)
+    _matricule_help(form, election)
     status = 200
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "captcha"}
@@ -105,6 +108,13 @@ def _login_page(request, election, *, form_class, attempt, error: str, template:
     elif request.method == "POST":
         status = 400
     return render(request, template, {"form": form, "election": election}, status=status)
+
+
+def _matricule_help(form, election: Election) -> None:
+    """Where the matricule is: the election's one text (``Election.matricule_location``),
+    under the field it helps with, as on the help pages, the FAQ and the tutorials."""
+    if "matricule" in form.fields:
+        form.fields["matricule"].help_text = election.matricule_location
 
 
 def _safe_next(request, candidate: str, *, under: str = "/") -> str | None:
@@ -146,15 +156,51 @@ def logout_view(request):
 
 
 @require_safe
-def lost_key_view(request):
-    return render(request, "accounts/lost_key.html")
+def lost_key_view(request, slug: str | None = None):
+    """Seed 000, case 2: the election's CSU électeurs (and online key screen), every case."""
+    return _help_page(request, slug, template="accounts/lost_key.html", url_name="accounts:lost_key")
 
 
 @require_safe
-def lost_password_view(request):
+def lost_password_view(request, slug: str | None = None):
+    """Seed 000, cases 3 and 4 (and seed 004's link by e-mail), then the CSU électeurs."""
+    return _help_page(
+        request, slug, template="accounts/lost_password.html", url_name="accounts:lost_password"
+    )
+
+
+def _help_page(request, slug: str | None, *, template: str, url_name: str):
+    """A help page for one election: the one named, the logged-in voter's, or the only one
+    open for login; with several and none named, the voter picks theirs first.
+
+    « Retour » goes back to ``?next=`` when it is a path of this site (validated by
+    ``_safe_next``), else to the election's login page.
+    """
     from elections.selectors import elections_for_login
 
-    return render(request, "accounts/lost_password.html", {"elections": elections_for_login()})
+    origin = _safe_next(request, request.GET.get("next", ""))
+    elections: list[Election] = []
+    if slug is not None:
+        election = get_object_or_404(Election.objects.prefetch_related("support_channels"), slug=slug)
+    elif request.user.is_authenticated and request.user.is_voter:
+        election = request.user.voter.election
+    else:
+        elections = list(elections_for_login().prefetch_related("support_channels"))
+        election = elections[0] if len(elections) == 1 else None
+    if election is not None:
+        back_url = origin or reverse("accounts:login", args=[election.slug])
+    else:
+        back_url = origin or reverse("elections:index")
+    choices = [
+        (
+            e,
+            reverse(url_name, args=[e.slug])
+            + (f"?{urlencode({'next': origin}, safe='/')}" if origin else ""),
+        )
+        for e in elections
+    ]
+    context = {"election": election, "choices": choices, "back_url": back_url}
+    return render(request, template, context)
 
 
 REASSORT_REFUSAL = (
@@ -171,6 +217,7 @@ def password_reassort_view(request, slug: str):
     form = PasswordReassortForm(
         request.POST if request.method == "POST" else None, captcha=election.login_captcha
     )
+    _matricule_help(form, election)
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

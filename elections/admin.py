@@ -31,6 +31,7 @@ from .models import (
     Page,
     RollEntry,
     Scrutin,
+    SupportChannel,
     VoterImport,
     VoterRequest,
     election_definition_editable,
@@ -80,6 +81,20 @@ class BureauMemberInline(admin.TabularInline):
         return False
 
 
+class SupportChannelInline(admin.StackedInline):
+    """The support channels by kind; they may change at any time, the vote running or not."""
+
+    model = SupportChannel
+    extra = 0
+    fields = [
+        ("kind", "name", "order"),
+        "phones",
+        ("service_starts", "service_ends", "hours"),
+        "other_periods",
+        ("address", "instructions"),
+    ]
+
+
 @admin.register(Election)
 class ElectionAdmin(AuditedModelAdmin):
     list_display = ["name", "opens", "closes", "state", "login_mode", "captcha_enabled", "vote_code_enabled"]
@@ -89,12 +104,14 @@ class ElectionAdmin(AuditedModelAdmin):
     # The state changes through the life cycle services only (opening checks the key
     # and freezes the scrutins' parameters); the admin shows it.
     readonly_fields = ["id", "state"]
-    inlines = [ScrutinInline, BureauMemberInline]
+    inlines = [SupportChannelInline, ScrutinInline, BureauMemberInline]
     fieldsets = [
         (None, {"fields": ["id", "name", "slug", "state"]}),
         ("Période de vote (heure de Paris)", {"fields": ["opens", "closes"]}),
-        ("Support électeurs", {"fields": ["support_phones", "support_hours"]}),
-        ("Connexion", {"fields": ["login_mode", "captcha_enabled", "vote_code_enabled"]}),
+        (
+            "Connexion",
+            {"fields": ["login_mode", "captcha_enabled", "vote_code_enabled", "matricule_location"]},
+        ),
         (
             "Réassort : seuils d'alerte",
             {"fields": ["reassort_flag_staff_per_hour", "reassort_flag_address_per_day"]},

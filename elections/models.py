@@ -63,6 +63,15 @@ class Establishment(models.Model):
         return self.name
 
 
+# Seed 000: the matricule is printed on the back of the agent card; agents without one
+# find it on a nominative arrêté or on their ministry's self-service portal.
+MATRICULE_LOCATION_DEFAULT = (
+    "Votre matricule figure au dos de votre carte agent. Si vous n'avez pas de carte agent, "
+    "il figure sur un arrêté nominatif ou sur le portail self-service de votre ministère "
+    "(self-mobile, self-agent…)."
+)
+
+
 class Election(models.Model):
     class State(models.TextChoices):
         PREPARATION = "preparation", "En préparation"
@@ -78,12 +87,12 @@ class Election(models.Model):
     opens = models.DateTimeField("ouverture du vote")
     closes = models.DateTimeField("fermeture du vote")
     state = models.CharField("état", max_length=16, choices=State.choices, default=State.PREPARATION)
-    support_phones = models.TextField(
-        "numéros du support électeurs",
-        blank=True,
-        help_text="Un numéro par ligne, avec sa description (ex. « N° vert 0 800 808 900 »).",
+    matricule_location = models.TextField(
+        "où trouver le matricule",
+        default=MATRICULE_LOCATION_DEFAULT,
+        help_text="Dit tel quel sur la page de connexion, le réassort du mot de passe, l'aide, "
+        "la foire aux questions et les tutoriels.",
     )
-    support_hours = models.CharField("horaires du support", max_length=300, blank=True)
 
     class LoginMode(models.TextChoices):
         NOTICE = "notice", "Matricule, date de naissance, clé de sécurité et mot de passe de la notice"
@@ -154,8 +163,119 @@ class Election(models.Model):
         """The voters' login and recovery forms carry a captcha (always with the identifier login)."""
         return self.captcha_enabled or self.uses_identifier_login
 
+    def support_channels_of(self, kind: str) -> list["SupportChannel"]:
+        """The election's support channels of one kind, in their order (prefetch-friendly)."""
+        return [channel for channel in self.support_channels.all() if channel.kind == kind]
+
+    @property
+    def connection_support(self) -> list["SupportChannel"]:
+        return self.support_channels_of(SupportChannel.Kind.CONNECTION)
+
+    @property
+    def security_key_support(self) -> list["SupportChannel"]:
+        """The CSU électeurs: it reads out or reissues a security key (seed 000, case 2)."""
+        return self.support_channels_of(SupportChannel.Kind.SECURITY_KEY)
+
+    @property
+    def security_key_online(self) -> list["SupportChannel"]:
+        """Seed 000, case 2, first solution: an intranet screen that shows the key (« E-Clé »)."""
+        return self.support_channels_of(SupportChannel.Kind.KEY_ONLINE)
+
     def support_phone_lines(self) -> list[str]:
-        return [line.strip() for line in self.support_phones.splitlines() if line.strip()]
+        """The connection support's numbers (the login page's « Un problème de connexion ? »)."""
+        return [line for channel in self.connection_support for line in channel.phone_lines()]
+
+
+class SupportChannel(models.Model):
+    """One of an election's support channels, by kind (seed 000).
+
+    The connection support answers login problems; the CSU électeurs (security keys) reads
+    a key out after checking the caller's identity; the online key retrieval is the
+    intranet screen agents with a card use first. Each help page shows its kind.
+    """
+
+    class Kind(models.TextChoices):
+        CONNECTION = "connection", "Support de connexion (problème de connexion)"
+        SECURITY_KEY = "security_key", "CSU électeurs (clé de sécurité perdue, vote impossible)"
+        KEY_ONLINE = "key_online", "Récupération de la clé en ligne (intranet, agents avec carte)"
+
+    election = models.ForeignKey(
+        Election, on_delete=models.CASCADE, related_name="support_channels", verbose_name="élection"
+    )
+    kind = models.CharField("type", max_length=16, choices=Kind.choices)
+    name = models.CharField(
+        "nom",
+        max_length=100,
+        help_text="Tel qu'il se dit dans une phrase, article compris (« J'appelle … ») : « la CSU électeurs », "
+        "« le support électeurs », « eVote-CS ».",
+    )
+    phones = models.TextField(
+        "numéros",
+        blank=True,
+        help_text="Un numéro par ligne, avec sa description (ex. « N° vert 0 800 808 900 (appel gratuit) »).",
+    )
+    address = models.CharField(
+        "adresse (site ou intranet)", max_length=200, blank=True, help_text="Pour la récupération en ligne."
+    )
+    instructions = models.TextField(
+        "marche à suivre",
+        blank=True,
+        help_text="Pour la récupération en ligne : comment accéder à l'écran qui donne la clé.",
+    )
+    service_starts = models.DateField("joignable du", null=True, blank=True)
+    service_ends = models.DateField("joignable jusqu'au", null=True, blank=True)
+    hours = models.CharField(
+        "jours et horaires", max_length=200, blank=True, help_text="Ex. « tous les jours de 9h00 à 18h00 »."
+    )
+    other_periods = models.CharField(
+        "autres périodes",
+        max_length=300,
+        blank=True,
+        help_text="Ex. « également joignable du 17/11 au 30/11 de 9h00 à 18h00, sauf week-end ».",
+    )
+    order = models.PositiveSmallIntegerField("ordre", default=0)
+
+    class Meta:
+        verbose_name = "canal de support"
+        verbose_name_plural = "support électeurs (par type)"
+        ordering = ["election", "kind", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(service_starts__isnull=True)
+                | Q(service_ends__isnull=True)
+                | Q(service_ends__gte=models.F("service_starts")),
+                name="support_channel_period_ordered",
+                violation_error_message="La fin de la période de service doit suivre son début.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.name}"
+
+    def phone_lines(self) -> list[str]:
+        return [line.strip() for line in self.phones.splitlines() if line.strip()]
+
+    def phones_text(self) -> str:
+        """The numbers in one sentence: « N° vert 0 800 808 900 (…) ou 05 56 42 72 47 (…) »."""
+        return " ou ".join(self.phone_lines())
+
+    def availability(self) -> str:
+        """When the channel answers, as seed 000 says it: « du 01/12/2026 au 08/12/2026, tous les
+        jours de 9h00 à 18h00 (également joignable du … au …, sauf week-end) »."""
+        starts, ends = self.service_starts, self.service_ends
+        parts = []
+        if starts and ends:
+            parts.append(f"du {starts:%d/%m/%Y} au {ends:%d/%m/%Y}")
+        elif starts:
+            parts.append(f"à partir du {starts:%d/%m/%Y}")
+        elif ends:
+            parts.append(f"jusqu'au {ends:%d/%m/%Y}")
+        if self.hours:
+            parts.append(self.hours)
+        text = ", ".join(parts)
+        if self.other_periods:
+            text = f"{text} ({self.other_periods})" if text else self.other_periods
+        return text
 
 
 DEFINITION_FROZEN_MESSAGE = (

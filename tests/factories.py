@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts import services
 from accounts.models import User
-from elections.models import CandidateList, Election, Establishment, Scrutin
+from elections.models import CandidateList, Election, Establishment, Scrutin, SupportChannel
 
 VOTER_PASSWORD = "Mot-de-passe-de-test-42"
 
@@ -24,6 +24,7 @@ class EstablishmentFactory(factory.django.DjangoModelFactory):
 class ElectionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Election
+        skip_postgeneration_save = True
 
     id = factory.LazyFunction(uuid.uuid4)
     name = factory.Sequence(lambda n: f"Élections professionnelles {n}")
@@ -31,8 +32,25 @@ class ElectionFactory(factory.django.DjangoModelFactory):
     opens = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=1))
     closes = factory.LazyAttribute(lambda o: o.opens + dt.timedelta(days=8))
     state = Election.State.OPEN
-    support_phones = "N° vert 0 800 808 900\n05 56 42 72 47"
-    support_hours = "Tous les jours de 9h00 à 18h00"
+
+    @factory.post_generation
+    def support(self, create, extracted, **kwargs):
+        """A connection support and a CSU électeurs, as the seeds give them."""
+        if create and extracted is not False:
+            SupportChannel.objects.create(
+                election=self,
+                kind=SupportChannel.Kind.CONNECTION,
+                name="le support électeurs",
+                phones="N° vert 0 800 808 900\n05 56 42 72 47",
+                hours="tous les jours de 9h00 à 18h00",
+            )
+            SupportChannel.objects.create(
+                election=self,
+                kind=SupportChannel.Kind.SECURITY_KEY,
+                name="la CSU électeurs",
+                phones="01 80 15 43 21",
+                hours="tous les jours de 9h00 à 18h00",
+            )
 
 
 class ScrutinFactory(factory.django.DjangoModelFactory):

@@ -44,12 +44,17 @@ from elections.models import (
     Page,
     RollEntry,
     Scrutin,
+    SupportChannel,
 )
 from elections.pages import public_pages_sync
 
 DEMO_ELECTION_ID = uuid.UUID("6f1c2b7e-8d3a-4f5e-9b2c-0a1d2e3f4a5b")
 # A second election, still in preparation, where the RH referent tries imports.
 PREPARATION_ELECTION_ID = uuid.UUID("0c9e4d1a-5b7f-4e2a-8c3d-6a1b2c3d4e5f")
+SUPPORT_CONNECTION_PHONES = (
+    "N° vert 0 800 808 900 (service et appel gratuits)\n05 56 42 72 47 (tarif d'une communication nationale)"
+)
+SUPPORT_CSU_PHONE = "01 80 15 43 21"
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "isoloir-admin-2026"
 STAFF_PASSWORD = "isoloir-demo-2026"
@@ -285,10 +290,8 @@ class Command(BaseCommand):
             opens=opens,
             closes=opens + dt.timedelta(days=8),
             state=Election.State.PREPARATION,
-            support_phones="N° vert 0 800 808 900 (service et appel gratuits)\n"
-            "05 56 42 72 47 (tarif d'une communication nationale)",
-            support_hours="Tous les jours de 9h00 à 18h00 pendant la période de vote.",
         )
+        self._load_support(election)
         establishments = {
             code: Establishment.objects.update_or_create(code=code, defaults={"name": name})[0]
             for code, name in ESTABLISHMENTS
@@ -336,7 +339,12 @@ class Command(BaseCommand):
             opens=opens + dt.timedelta(days=14),
             closes=opens + dt.timedelta(days=22),
             state=Election.State.PREPARATION,
-            support_phones="N° vert 0 800 808 900 (service et appel gratuits)",
+        )
+        SupportChannel.objects.create(
+            election=election,
+            kind=SupportChannel.Kind.CONNECTION,
+            name="le support électeurs",
+            phones="N° vert 0 800 808 900 (service et appel gratuits)",
         )
         for order, (code, name, kind, seats, _lists) in enumerate(SCRUTINS[:3]):
             scrutin = Scrutin.objects.create(
@@ -345,6 +353,45 @@ class Command(BaseCommand):
             scrutin.establishments.set(
                 Establishment.objects.filter(code__in=SCRUTIN_ESTABLISHMENTS.get(code, []))
             )
+
+    def _load_support(self, election) -> None:
+        """Seed 000's channels: the connection support, the eVote-CS « E-Clé » screen and the
+        CSU électeurs, reachable during the vote and, on weekdays, the two weeks before."""
+        opens, closes = timezone.localdate(election.opens), timezone.localdate(election.closes)
+        before_from, before_to = opens - dt.timedelta(days=14), opens - dt.timedelta(days=1)
+        SupportChannel.objects.bulk_create(
+            [
+                SupportChannel(
+                    election=election,
+                    kind=SupportChannel.Kind.CONNECTION,
+                    name="le support électeurs",
+                    phones=SUPPORT_CONNECTION_PHONES,
+                    service_starts=opens,
+                    service_ends=closes,
+                    hours="tous les jours de 9h00 à 18h00",
+                ),
+                SupportChannel(
+                    election=election,
+                    kind=SupportChannel.Kind.KEY_ONLINE,
+                    name="eVote-CS",
+                    address="evote-cs.demo.isoloir.localhost",
+                    instructions="J'accède selon ma procédure habituelle (Passage 2 si je suis agent du "
+                    "secrétariat général, Cheops si je suis agent de la Police nationale) à l'écran "
+                    "« E-Clé », qui me permet de récupérer ma « clé de sécurité ».",
+                ),
+                SupportChannel(
+                    election=election,
+                    kind=SupportChannel.Kind.SECURITY_KEY,
+                    name="la CSU électeurs",
+                    phones=SUPPORT_CSU_PHONE,
+                    service_starts=opens,
+                    service_ends=closes,
+                    hours="tous les jours de 9h00 à 18h00",
+                    other_periods=f"également joignable du {before_from:%d/%m/%Y} au {before_to:%d/%m/%Y} "
+                    "de 9h00 à 18h00, sauf week-end",
+                ),
+            ]
+        )
 
     def _load_key(self, election) -> None:
         ceremony = ceremony_simulate(
