@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 
+from accounts import recovery
 from accounts.models import AuditEntry
 from elections.models import BureauMember
 from tests.factories import VOTER_PASSWORD, ElectionFactory, StaffFactory
@@ -228,3 +229,54 @@ def test_a_stored_key_that_no_longer_decrypts_is_said_in_french_not_a_500(voter)
     assert "ne peut pas être lue" in unescape(response.content.decode())
     assert "Émettez-lui une nouvelle clé" in unescape(response.content.decode())
     assert not AuditEntry.objects.filter(action="support.key_reveal").exists()
+
+
+# --- issue 13: the services refuse by themselves (as the admin, a command or an API would call them) --
+
+
+def _someone_but_the_president(voter, who):
+    if who == "president_elsewhere":
+        return president_of(ElectionFactory())
+    if who in ("inactive_president", "secretary"):
+        user = staff(BUREAU)
+        role, active = ("president", False) if who == "inactive_president" else ("secretary", True)
+        BureauMember.objects.create(election=voter.election, user=user, role=role, active=active)
+        return user
+    user = staff({"support": SUPPORT, "rh": RH, "bureau_member": BUREAU}[who])
+    if who == "rh":
+        user.establishments.set([voter.establishment])
+    return user
+
+
+@pytest.mark.parametrize(
+    "who",
+    ["president_elsewhere", "inactive_president", "secretary", "support", "rh", "bureau_member"],
+)
+def test_password_reset_by_bureau_refuses_all_but_the_active_president_of_that_election(voter, who):
+    user = _someone_but_the_president(voter, who)
+    with pytest.raises(recovery.RecoveryRefused):
+        recovery.password_reset_by_bureau(staff=user, voter=voter, document="cni", address="192.0.2.7")
+    voter.user.refresh_from_db()
+    assert voter.user.check_password(VOTER_PASSWORD)
+    assert not AuditEntry.objects.filter(action="bureau.password_reset").exists()
+
+
+def test_password_reset_by_bureau_gives_the_active_president_a_new_password(voter):
+    president = president_of(voter.election)
+    password = recovery.password_reset_by_bureau(staff=president, voter=voter, document="cni", address=None)
+    voter.user.refresh_from_db()
+    assert voter.user.check_password(password) and not voter.user.check_password(VOTER_PASSWORD)
+    assert AuditEntry.objects.get(action="bureau.password_reset").actor == president
+
+
+@pytest.mark.parametrize("who", ["rh", "bureau_member", "president"])
+@pytest.mark.parametrize("service", ["security_key_reveal", "security_key_reissue"])
+def test_security_key_services_refuse_staff_without_the_support_role(voter, who, service):
+    user = president_of(voter.election) if who == "president" else _someone_but_the_president(voter, who)
+    stored = bytes(voter.security_key_encrypted)
+    with pytest.raises(recovery.RecoveryRefused) as refused:
+        getattr(recovery, service)(staff=user, voter=voter, caller="voter", address="192.0.2.7")
+    assert refused.type is recovery.RecoveryRefused  # the role, not an unreadable key
+    voter.refresh_from_db()
+    assert bytes(voter.security_key_encrypted) == stored
+    assert not AuditEntry.objects.filter(action__startswith="support.").exists()
