@@ -22,7 +22,14 @@ from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from elections.access import scrutin_for_voter, scrutins_for_voter, vote_code_required, voter_required
+from elections.access import (
+    scrutin_for_voter,
+    scrutins_for_voter,
+    vote_code_pending,
+    vote_code_required,
+    vote_code_url,
+    voter_required,
+)
 from elections.models import Election, Scrutin
 from receipts.pdf import DepositProofData, EmargementData, deposit_proof_pdf, emargement_pdf
 
@@ -97,15 +104,24 @@ def _precheck(request, scrutin: Scrutin):
 @require_safe
 @never_cache
 @voter_required
-@vote_code_required
 def scrutins(request):
+    """Step 1, and the receipts: my scrutins with the time of each vote and its émargement.
+
+    Reachable without the code de vote (the émargement is « disponible à tout moment »);
+    what casts asks for it, and this page offers it while there is something to cast.
+    """
     voter = request.voter
     rows = _my_scrutins(voter)
+    voting_open = services.voting_is_open(election=voter.election, voter=voter)
+    remaining = sum(1 for _, voted_at in rows if voted_at is None)
     context = {
         "election": voter.election,
         "rows": rows,
-        "voting_open": services.voting_is_open(election=voter.election, voter=voter),
-        "remaining": sum(1 for _, voted_at in rows if voted_at is None),
+        "voting_open": voting_open,
+        "remaining": remaining,
+        "vote_code_url": (
+            vote_code_url(request.path) if voting_open and remaining and vote_code_pending(request) else None
+        ),
         "steps_current": 1,
     }
     return render(request, "ballots/scrutins.html", context)

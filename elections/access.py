@@ -41,16 +41,31 @@ def voter_required(view=None, *, setup_pending_ok: bool = False):
     return wrapper
 
 
-def vote_code_required(view):
-    """After voter_required: when the election asks for it, the code de vote first (seed 004)."""
+def vote_code_pending(request) -> bool:
+    """The election asks for the code de vote (seed 004) and this session has not given it.
+
+    Only casting needs the code (vote_code_required): the receipts — my scrutins, their
+    times, the émargements — stay reachable without it.
+    """
     from accounts.votecode import session_has_vote_code
+
+    return request.voter.election.vote_code_enabled and not session_has_vote_code(request)
+
+
+def vote_code_url(next_url: str) -> str:
+    """The code de vote page, coming back to ``next_url`` once the code is accepted."""
+    return f"{reverse('accounts:vote_code')}?{urlencode({'next': next_url})}"
+
+
+def vote_code_required(view):
+    """After voter_required, on the pages that cast (the ballot, JE VOTE): the code first."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.voter.election.vote_code_enabled and not session_has_vote_code(request):
+        if vote_code_pending(request):
             if request.method != "GET":
                 return render(request, "accounts/vote_code_missing.html", status=403)
-            return redirect(f"{reverse('accounts:vote_code')}?{urlencode({'next': request.get_full_path()})}")
+            return redirect(vote_code_url(request.get_full_path()))
         return view(request, *args, **kwargs)
 
     return wrapper

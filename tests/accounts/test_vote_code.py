@@ -64,12 +64,14 @@ def emailed_code() -> str:
 
 def test_the_voting_space_asks_for_the_code_first(coded, scrutins):
     client = login(coded)
-    response = client.get("/portail/je-vote/")
+    # The list of my scrutins shows (receipts need no code) and offers the code first.
+    listing = text(client.get("/portail/je-vote/"))
+    assert 'href="/portail/code-de-vote/?next=%2Fportail%2Fje-vote%2F">Saisir mon code de vote' in listing
+    response = client.get(f"/portail/je-vote/{scrutins[0].pk}/")
     assert response.status_code == 302
-    assert response["Location"] == "/portail/code-de-vote/?next=%2Fportail%2Fje-vote%2F"
+    assert response["Location"] == f"/portail/code-de-vote/?next=%2Fportail%2Fje-vote%2F{scrutins[0].pk}%2F"
     page = text(client.get(response["Location"]))
     assert "Saisie du code de vote" in page and "Je n'ai pas de code de vote" in page
-    assert client.get(f"/portail/je-vote/{scrutins[0].pk}/").status_code == 302
     # JE VOTE without the code: refused, nothing written.
     refused = client.post(
         f"/portail/je-vote/{scrutins[0].pk}/voter/", {"ballot": "{}", "reference": "0" * 64}
@@ -104,7 +106,7 @@ def test_five_wrong_codes_kill_every_live_code(coded):
     assert AuditEntry.objects.filter(action="vote_code.locked").count() == 1
     # The right letter code no longer opens anything.
     assert enter(client, LETTER_CODE).status_code == 400
-    assert client.get("/portail/je-vote/").status_code == 302
+    assert client.get(f"/portail/je-vote/{coded.roll_entries.first().scrutin_id}/").status_code == 302
 
 
 def test_an_emailed_code_lasts_two_minutes_and_serves_once(coded):

@@ -72,6 +72,7 @@ def test_first_connection_then_identifier_login_by_the_labels(page, demo):
     identifier_login(page)
     page.wait_for_url("**/portail/")
     page.goto("/portail/je-vote/")
+    page.get_by_role("link", name="Saisir mon code de vote").click()
     page.wait_for_url("**/portail/code-de-vote/**")
     assert page.get_by_label("Code de vote").is_visible()
     assert page.csp_violations == []
