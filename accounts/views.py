@@ -176,17 +176,16 @@ def _help_page(request, slug: str | None, *, template: str, url_name: str):
     « Retour » goes back to ``?next=`` when it is a path of this site (validated by
     ``_safe_next``), else to the election's login page.
     """
-    from elections.selectors import elections_for_login
+    from elections.selectors import election_of_reader, elections_for_login
 
     origin = _safe_next(request, request.GET.get("next", ""))
     elections: list[Election] = []
     if slug is not None:
         election = get_object_or_404(Election.objects.prefetch_related("support_channels"), slug=slug)
-    elif request.user.is_authenticated and request.user.is_voter:
-        election = request.user.voter.election
     else:
-        elections = list(elections_for_login().prefetch_related("support_channels"))
-        election = elections[0] if len(elections) == 1 else None
+        election = election_of_reader(request.user)
+        if election is None:
+            elections = list(elections_for_login())
     if election is not None:
         back_url = origin or reverse("accounts:login", args=[election.slug])
     else:

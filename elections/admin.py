@@ -37,6 +37,7 @@ from .models import (
     election_definition_editable,
     elections_definition_editable,
 )
+from .page_blocks import page_markers_help
 from .selectors import ROLL_PROBLEM_KINDS, can_check_rolls, roll_problems
 from .turnout import can_see_turnout, turnout
 
@@ -493,6 +494,13 @@ class PageAdmin(AuditedModelAdmin):
     list_filter = ["kind"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if "body" in form.base_fields:
+            body = form.base_fields["body"]
+            body.help_text = f"{Page._meta.get_field('body').help_text} {page_markers_help()}"
+        return form
 
     # The footer caches the public pages for a minute; a change shows at once.
     def save_model(self, request, obj, form, change):

@@ -575,6 +575,9 @@ class Page(models.Model):
         Kind.COOKIES,
     )
 
+    # Pages whose passages may follow the reader's election (elections.page_blocks).
+    RENDERED_KINDS = (Kind.EDITO, Kind.FAQ, Kind.TUTORIAL)
+
     kind = models.CharField("type", max_length=20, choices=Kind.choices)
     slug = models.SlugField("adresse", max_length=80, unique=True)
     title = models.CharField("titre", max_length=200)
@@ -593,6 +596,16 @@ class Page(models.Model):
     @property
     def is_public(self) -> bool:
         return self.kind in self.PUBLIC_KINDS
+
+    def clean(self) -> None:
+        from .page_blocks import page_markers_unknown
+
+        unknown = page_markers_unknown(self.body)
+        if unknown:
+            names = ", ".join(f"[[{name}]]" for name in unknown)
+            raise ValidationError(
+                {"body": f"Repère inconnu : {names}. Les repères possibles sont indiqués sous le texte."}
+            )
 
 
 class BureauMember(models.Model):

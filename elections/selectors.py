@@ -61,6 +61,15 @@ def elections_for_login(now: dt.datetime | None = None):
     return Election.objects.filter(with_voters, closes__gte=now - dt.timedelta(days=31)).order_by("opens")
 
 
+def election_of_reader(user) -> Election | None:
+    """The election whose settings a page is written for: the voter's own; for anybody else
+    the only election open for login, or None when there are several (or none)."""
+    if user.is_authenticated and user.is_voter:
+        return user.voter.election
+    elections = list(elections_for_login()[:2])
+    return elections[0] if len(elections) == 1 else None
+
+
 # --- roll quality checks (issue 6, item 2) ---------------------------------------------------
 
 ROLL_PROBLEMS_SHOWN = 500  # voters listed per kind; the count is always complete

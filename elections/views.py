@@ -17,6 +17,7 @@ from . import selectors, services
 from .access import list_for_voter, scrutin_for_voter, scrutins_for_voter, voter_required
 from .forms import RollSearchForm, VoterRequestForm
 from .models import Page, VoterRequest
+from .page_blocks import page_render
 from .pages import ACCESSIBILITY_STATEMENT_DATE, ACCESSIBILITY_STATUS
 
 
@@ -63,6 +64,9 @@ def page(request, slug: str):
             raise Http404
     paragraphs = [p.strip() for p in the_page.body.replace("\r\n", "\n").split("\n\n") if p.strip()]
     context = {"page": the_page, "paragraphs": paragraphs}
+    if the_page.kind in Page.RENDERED_KINDS:
+        election = selectors.election_of_reader(request.user)
+        context["body"] = page_render(the_page.body, election=election, request=request)
     if the_page.kind == Page.Kind.ACCESSIBILITY:
         # The statement is the code's (what it checks); the stored text is the contact.
         context.update(status=ACCESSIBILITY_STATUS, statement_date=ACCESSIBILITY_STATEMENT_DATE)

@@ -198,25 +198,28 @@ PAGES = [
      "Votez depuis n'importe quel ordinateur, tablette ou téléphone : votre bulletin est "
      "chiffré dans votre navigateur avant d'être déposé dans l'urne."),
     (Page.Kind.FAQ, "faq", "Aide en ligne – Foire aux questions", 0,
-     "Où trouver mon matricule ?\nSur un arrêté nominatif ou sur le portail libre-service de "
-     "votre ministère.\n\n"
+     "Où trouver mon matricule ?\n[[matricule]]\n\n"
      "Où trouver ma clé de sécurité ?\nAu dos de votre carte agent. Sans carte agent "
      "utilisable, vous la recevez par courrier dans une fiche « clé de sécurité ».\n\n"
+     "Comment me connecter ?\n\n[[connexion]]\n\n"
+     "J'ai perdu mon mot de passe ou ma clé de sécurité : que faire ?\n\n"
+     "[[mot-de-passe-perdu]]\n\n[[cle-de-securite-perdue]]\n\n"
      "Mon vote est-il secret ?\nOui : votre bulletin est chiffré dans votre navigateur et "
-     "l'urne ne garde aucun lien avec votre identité."),
+     "l'urne ne garde aucun lien avec votre identité.\n\n"
+     "Qui appeler ?\n\n[[support]]"),
+    # The passages in [[…]] follow the reader's election (elections/page_blocks.py).
     (Page.Kind.TUTORIAL, "tutoriel-parcours-electeur", "Tutoriel « Parcours électeur »", 1,
-     "1. Connectez-vous avec votre matricule, votre date de naissance, votre clé de sécurité "
-     "et votre mot de passe.\n\n2. Consultez vos scrutins et les listes de candidats.\n\n"
-     "3. Votez dans chacun de vos scrutins, dans l'ordre proposé."),
+     "[[connexion]]\n\n"
+     "Je consulte ensuite mes scrutins et leurs listes de candidats : « Consulter mes scrutins "
+     "(ceux pour lesquels je suis électeur) et leurs listes de candidats ».\n\n"
+     "[[code-de-vote]]\n\n"
+     "Je vote dans chacun de mes scrutins, dans l'ordre proposé pour n'en oublier aucun."),
     (Page.Kind.TUTORIAL, "tutoriel-parcours-de-vote", "Tutoriel « Parcours de vote »", 2,
      "1 Choix scrutin, 2 Constitution bulletin, 3 Vote, 4 Accusé de réception.\n\n"
      "Activez d'abord la sélection avec le bouton « JE VEUX VOTER, J'ACTIVE LA SÉLECTION DE "
      "MON CHOIX DE VOTE », choisissez une liste ou le vote blanc, puis confirmez avec « JE VOTE »."),
     (Page.Kind.TUTORIAL, "tutoriel-reassorts", "Tutoriel « Réassorts »", 3,
-     "Clé de sécurité perdue : appelez le support électeurs, qui vous la communique après "
-     "vérification de votre identité.\n\n"
-     "Mot de passe perdu : présentez-vous au président de votre bureau de vote avec une pièce "
-     "d'identité."),
+     "[[mot-de-passe-perdu]]\n\n[[cle-de-securite-perdue]]\n\n[[code-de-vote]]"),
 ]  # fmt: skip
 
 STAFF = [
