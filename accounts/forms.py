@@ -19,10 +19,12 @@ class OptionalCaptchaMixin(DsfrFormMixin):
         super().__init__(*args, **kwargs)
         if captcha:
             self.fields["captcha"] = CaptchaField(
-                label="Recopiez les caractères de l'image",
-                error_messages={"invalid": "Les caractères recopiés ne correspondent pas à l'image."},
+                label="Recopiez les chiffres de l'image",
+                error_messages={"invalid": "Les chiffres recopiés ne correspondent pas à l'image."},
             )
             self.style_widgets()
+            if self.field_order:
+                self.order_fields(self.field_order)
 
 
 class VoterLoginForm(OptionalCaptchaMixin, forms.Form):
@@ -199,8 +201,10 @@ def new_email_field(label: str, *, help_text: str = "", required_message: str) -
 
 
 class IdentifierLoginForm(OptionalCaptchaMixin, forms.Form):
-    """« Identifiant » (the address chosen at the first connection), captcha, mot de passe Élections."""
+    """« Identifiant » (the address chosen at the first connection), captcha, mot de passe Élections:
+    the guide's order (seed 004)."""
 
+    field_order = ["identifier", "captcha", "password"]
     identifier = identifier_field()
     password = forms.CharField(
         label="Mot de passe Élections",

@@ -168,7 +168,7 @@ def test_captcha_is_required_when_the_election_asks(client, voter, login_data):
     voter.election.captcha_enabled = True
     voter.election.save()
     page = client.get(login_url(voter.election)).content.decode()
-    assert "Recopiez les caractères de l" in page
+    assert "Recopiez les chiffres de l" in page
     assert client.post(login_url(voter.election), login_data).status_code == 400
     # CAPTCHA_TEST_MODE accepts « PASSED » as the right answer.
     login_data.update({"captcha_0": "abc", "captcha_1": "PASSED"})

@@ -38,7 +38,7 @@ def check(page, found: dict, name: str, path: str | None = None) -> None:
 
 
 def fill_captcha(page) -> None:
-    captcha = page.get_by_label("Recopiez les caractères de l'image")
+    captcha = page.get_by_label("Recopiez les chiffres de l'image")
     if captcha.count():
         captcha.fill("PASSED")
 

@@ -35,7 +35,7 @@ def first_connection(page):
     page.get_by_label("Date de naissance").fill("14/03/1978")
     page.get_by_label("Clé de sécurité").fill(key)
     page.get_by_label("Mot de passe", exact=True).fill(load_demo.voter_password(MATRICULE))
-    page.get_by_label("Recopiez les caractères de l'image").fill("PASSED")
+    page.get_by_label("Recopiez les chiffres de l'image").fill("PASSED")
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url("**/portail/premiere-connexion/")
 
@@ -51,7 +51,7 @@ def choose(page, password=CHOSEN, confirm=CHOSEN):
 def identifier_login(page, password=CHOSEN):
     page.goto("/connexion/demo-2026/")
     page.get_by_label("Identifiant").fill(ADDRESS)
-    page.get_by_label("Recopiez les caractères de l'image").fill("PASSED")
+    page.get_by_label("Recopiez les chiffres de l'image").fill("PASSED")
     page.get_by_label("Mot de passe Élections").fill(password)
     page.get_by_role("button", name="Se connecter").click()
 
@@ -86,7 +86,7 @@ def test_forgotten_password_link_pages_by_the_labels(page, demo):
     page.get_by_role("link", name="J'ai oublié mon mot de passe Élections").click()
     assert axe_violations(page) == []
     page.get_by_label("Identifiant").fill(ADDRESS)
-    page.get_by_label("Recopiez les caractères de l'image").fill("PASSED")
+    page.get_by_label("Recopiez les chiffres de l'image").fill("PASSED")
     page.get_by_role("button", name="Recevoir le lien").click()
     assert page.get_by_text("Demande enregistrée").is_visible()
     assert axe_violations(page) == []

@@ -4,6 +4,7 @@ Values come from the environment through django-environ. Secrets have no default
 here; ``local`` and ``test`` give development values, ``production`` requires them.
 """
 
+import shutil
 from pathlib import Path
 
 import dsfr
@@ -237,7 +238,10 @@ DEMO_KEYS_DIR = env.path("DEMO_KEYS_DIR", default=BASE_DIR / "var" / "demo-keys"
 CAPTCHA_LENGTH = 5
 CAPTCHA_IMAGE_SIZE = (160, 50)
 CAPTCHA_FONT_SIZE = 32
-CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
+CAPTCHA_CHALLENGE_FUNCT = "accounts.challenge.digits_challenge"
+# The audio alternative needs flite (Debian package « flite »); without it the page offers
+# no audio link. django-simple-captcha reads the digits aloud one by one (English voice).
+CAPTCHA_FLITE_PATH = env.str("CAPTCHA_FLITE_PATH", default="") or shutil.which("flite")
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ne-pas-repondre@isoloir.localhost")
