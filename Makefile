@@ -9,7 +9,7 @@ TEST_SETTINGS := DJANGO_SETTINGS_MODULE=voting_portal.settings.test
 MANAGE := $(LOCAL) $(PY) manage.py
 STAMP := $(VENV)/.installed-$(shell cat requirements/dev.txt pyproject.toml | sha256sum | cut -c1-16)
 
-.PHONY: demo test install lint migrations-check lock clean bench-cast bench-import bench-letters js js-check bench-js
+.PHONY: demo test install lint migrations-check lock clean bench-cast bench-import bench-letters js js-check bench-js mutation
 
 $(STAMP): requirements/dev.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -66,10 +66,15 @@ js-check: js
 bench-js: install
 	$(PY) bench/encrypt.py $(BENCH_ARGS)
 
+## make mutation: mutmut over the modules that hold the rules, each mutant against the tests of its
+## app; prints the score, the survivors, the machine and the duration (tests/MUTATION.md; not in CI)
+mutation: install
+	$(TEST_SETTINGS) $(PY) tests/mutation/run.py $(MUTATION_ARGS)
+
 # The lock files, regenerated from pyproject.toml (needs uv in the venv: .venv/bin/pip install uv).
 lock:
 	$(VENV)/bin/uv pip compile -q pyproject.toml --python-version 3.11 --generate-hashes -o requirements/base.txt
 	$(VENV)/bin/uv pip compile -q pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements/dev.txt
 
 clean:
-	rm -rf $(VENV) frontend/node_modules var db.sqlite3 .pytest_cache .ruff_cache
+	rm -rf $(VENV) frontend/node_modules var db.sqlite3 .pytest_cache .ruff_cache mutants
