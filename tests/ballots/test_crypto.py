@@ -532,3 +532,20 @@ def test_the_crypto_core_imports_no_django():
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_a_ballot_whose_answers_share_an_alpha_is_refused_for_that_reason():
+    # Two answers encrypted with the same r: every proof is honestly made and holds,
+    # only the repeated alpha (which would let the two ciphertexts be compared) refuses it.
+    fixed = vectors.FixedRandomness("shared-alpha")
+    shared = fixed()
+    draws = iter([shared, shared])
+
+    def rand() -> int:
+        return next(draws, None) or fixed()
+
+    ballot = _encrypt(PARAMS, [0, 1, 0, 0], rand)
+    assert ballot["answers"][0]["alpha"] == ballot["answers"][1]["alpha"]
+    assert ballot["answers"][0]["beta"] != ballot["answers"][1]["beta"]
+    with pytest.raises(InvalidBallot, match="two answers share the same alpha"):
+        verify_ballot(PARAMS, ballot)

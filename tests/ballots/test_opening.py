@@ -183,3 +183,16 @@ def test_demo_keeps_key_secrets_in_a_file_and_out_of_the_database(settings, tmp_
     assert secrets["x_P"] not in stored
     assert all(share not in stored for share in secrets["delegate_shares"].values())
     assert ScrutinParameters.objects.filter(scrutin__election=election).count() == 5
+
+
+def test_an_election_with_a_key_refuses_a_second_one_and_keeps_the_first():
+    election, _ = keyed_election()
+    first = ElectionKey.objects.get(election=election)
+    second = _ceremony_for(election).record  # a valid record of another ceremony for this election
+    assert second["public_key"] != first.public_key
+    with pytest.raises(OpeningRefused, match="déjà une clé publique"):
+        election_key_install(election=election, record=second, origin=ElectionKey.Origin.CEREMONY)
+    assert list(ElectionKey.objects.filter(election=election).values_list("pk", "public_key")) == [
+        (first.pk, first.public_key)
+    ]
+    assert AuditEntry.objects.filter(action="election.key.install").count() == 1

@@ -6,21 +6,32 @@ scrutin's parameters from the ballot page, encrypts, and posts the ballot and it
 reference.
 """
 
+import contextlib
+import datetime as dt
+import importlib
 import json
 import re
 from html import unescape
 
 import pytest
 import time_machine
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 
-from accounts.models import AuditEntry
+from accounts.models import AuditEntry, Voter
 from ballots import crypto
 from ballots.models import Ballot, BallotAlpha, Emargement
-from ballots.services import ballot_build, crypto_parameters
-from elections.models import Election
+from ballots.services import (
+    NotOnRoll,
+    VotingClosed,
+    ballot_build,
+    ballot_cast,
+    crypto_parameters,
+    voting_window_check,
+)
+from elections.models import Election, RollEntry
 from tests.conftest import paris
-from tests.factories import VOTER_PASSWORD, make_voter
+from tests.factories import VOTER_PASSWORD, ElectionFactory, ScrutinFactory, make_voter, open_for_voting
 
 pytestmark = pytest.mark.django_db
 
@@ -408,3 +419,88 @@ def test_a_scrutin_added_after_the_opening_has_no_ballot_yet(open_election, scru
     assert "Ce scrutin n'est pas encore ouvert au vote." in html(response)
     assert client.post(f"/portail/je-vote/{late.pk}/voter/", blank_vote(scrutins[0])).status_code == 403
     assert Ballot.objects.count() == 0
+
+
+# --- issue 13: the services hold the rules by themselves --------------------------------------------
+
+CLOSED_MESSAGES = {
+    Election.State.PREPARATION: "Le vote n'est pas encore ouvert.",
+    Election.State.SEALED: "Le vote n'est pas encore ouvert.",
+    Election.State.SUSPENDED: "Le vote est suspendu par le bureau de vote.",
+    Election.State.CLOSED: "Le vote est clos.",
+    Election.State.COUNTED: "Le vote est clos.",
+}
+
+
+@pytest.mark.parametrize("state", list(CLOSED_MESSAGES))
+def test_an_election_not_open_refuses_votes_even_inside_its_dates(open_election, scrutins, voter, state):
+    ballot = ballot_build(scrutin=scrutins[0], choice="blank")
+    Election.objects.filter(pk=open_election.pk).update(state=state)
+    voter = Voter.objects.select_related("election", "user").get(pk=voter.pk)
+    now = voter.election.opens + dt.timedelta(days=1)
+    assert voter.election.opens < now < voter.election.closes
+    with pytest.raises(VotingClosed, match=re.escape(CLOSED_MESSAGES[state])):
+        voting_window_check(election=voter.election, voter=voter, now=now)
+    with pytest.raises(VotingClosed, match=re.escape(CLOSED_MESSAGES[state])):
+        ballot_cast(voter=voter, scrutin_id=scrutins[0].pk, ballot=ballot, now=now)
+    assert Emargement.objects.count() == 0 and Ballot.objects.count() == 0
+
+
+def test_at_the_closing_time_exactly_only_a_voter_logged_in_before_may_still_vote(open_election, voter):
+    election = Election.objects.get(pk=open_election.pk)
+    closes = election.closes
+    grace = dt.timedelta(minutes=30)
+    voter.user.last_login = None
+    voting_window_check(election=election, voter=voter, now=closes - dt.timedelta(microseconds=1))
+    with pytest.raises(VotingClosed, match="Le vote est clos."):
+        voting_window_check(election=election, voter=voter, now=closes)
+    voter.user.last_login = closes  # logged in at the closing time: not before it
+    with pytest.raises(VotingClosed, match="Le vote est clos."):
+        voting_window_check(election=election, voter=voter, now=closes)
+    voter.user.last_login = closes - dt.timedelta(microseconds=1)
+    voting_window_check(election=election, voter=voter, now=closes)
+    voting_window_check(election=election, voter=voter, now=closes + grace - dt.timedelta(microseconds=1))
+    with pytest.raises(VotingClosed, match="Le vote est clos."):
+        voting_window_check(election=election, voter=voter, now=closes + grace)
+
+
+@contextlib.contextmanager
+def _roll_guard_lifted():
+    """The database's same-election guard on roll entries (elections 0011) lifted inside the
+    test's transaction, as someone with the database owner's rights, or a table rebuilt
+    without its triggers, could do: the service must not rely on it."""
+    guard = importlib.import_module("elections.migrations.0011_rollentry_same_election_guard")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # ALTER TABLE waits for no deferred check: the foreign keys of earlier rows are checked now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(
+                "ALTER TABLE elections_rollentry DISABLE TRIGGER elections_rollentry_same_election"
+            )
+            yield
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("ALTER TABLE elections_rollentry ENABLE TRIGGER elections_rollentry_same_election")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        else:
+            cursor.execute("DROP TRIGGER elections_rollentry_same_election_insert")
+            yield
+            cursor.execute(guard.SQLITE_CREATE[0])
+
+
+def test_ballot_cast_refuses_a_scrutin_of_another_election_even_with_a_stray_roll_entry(
+    open_election, scrutins, voter
+):
+    other = ElectionFactory()
+    theirs = ScrutinFactory(election=other, code=scrutins[0].code)  # same code, another election
+    open_for_voting(other)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RollEntry.objects.create(voter=voter, scrutin=theirs)  # what the database normally refuses
+    with _roll_guard_lifted():
+        RollEntry.objects.create(voter=voter, scrutin=theirs)
+    voter = Voter.objects.select_related("election", "user").get(pk=voter.pk)  # its election, open
+    voting_window_check(election=voter.election, voter=voter)
+    ballot = ballot_build(scrutin=theirs, choice="blank")
+    with pytest.raises(NotOnRoll):
+        ballot_cast(voter=voter, scrutin_id=theirs.pk, ballot=ballot)
+    assert Emargement.objects.count() == 0 and Ballot.objects.count() == 0
+    assert BallotAlpha.objects.count() == 0
