@@ -42,9 +42,9 @@ def test_the_footer_holds_the_support_the_ballot_page_points_to(open_election, s
     assert "tous les jours de 9h00 à 18h00" in bottom
 
 
-def test_the_login_page_footer_names_the_elections_support(open_election):
-    page = text(Client().get(f"/connexion/{open_election.slug}/"))
-    assert "N° vert 0 800 808 900" in footer(page)
+def test_public_pages_keep_their_own_support_in_their_body(open_election):
+    """The login and help pages name the channel they are about; the footer adds none."""
+    assert "Assistance aux électeurs" not in footer(text(Client().get(f"/connexion/{open_election.slug}/")))
 
 
 def test_pages_without_an_election_have_no_support_block(db):
