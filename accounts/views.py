@@ -180,6 +180,7 @@ def _help_page(request, slug: str | None, *, template: str, url_name: str):
 
     origin = _safe_next(request, request.GET.get("next", ""))
     elections: list[Election] = []
+    election: Election | None
     if slug is not None:
         election = get_object_or_404(Election.objects.prefetch_related("support_channels"), slug=slug)
     else:

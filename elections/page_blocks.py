@@ -52,7 +52,7 @@ def page_markers_unknown(body: str) -> list[str]:
 def page_render(body: str, *, election, request=None) -> SafeString:
     """``body`` as HTML for a reader of ``election`` (None: nobody's, e.g. staff with several
     elections; the passages then say that they depend on the election)."""
-    parts = []
+    parts: list[str] = []
     for paragraph in (p.strip() for p in body.replace("\r\n", "\n").split("\n\n")):
         if not paragraph:
             continue
@@ -75,7 +75,8 @@ def _inline(paragraph: str, election) -> SafeString:
             return escape(election.matricule_location) if election else "(selon votre élection)"
         return escape(match.group(0))
 
-    pieces, last = [], 0
+    pieces: list[str] = []
+    last = 0
     for match in MARKER.finditer(paragraph):
         pieces.append(escape(paragraph[last : match.start()]))
         pieces.append(replace(match))
