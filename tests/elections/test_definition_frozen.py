@@ -7,8 +7,9 @@ RH referent changes only the scrutins of their own establishments.
 """
 
 import pytest
+from django.contrib import admin as django_admin
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
@@ -333,3 +334,45 @@ def test_in_preparation_a_superuser_changes_an_election_wide_scrutin(client, wor
     assert response.status_code == 302
     wide.refresh_from_db()
     assert wide.name == "CSA renommé"
+
+
+# --- issue 13: the roll entries' bulk delete ("delete selected") -----------------------------------
+
+
+def _bulk_delete_roll_entries(client, *entries):
+    bulk = {"action": "delete_selected", "_selected_action": [e.pk for e in entries], "post": "yes"}
+    return client.post("/gestion/elections/rollentry/", bulk)
+
+
+def test_in_preparation_roll_entries_can_be_bulk_deleted(client, world):
+    client.force_login(staff("referent", world))
+    assert _bulk_delete_roll_entries(client, RollEntry.objects.get()).status_code == 302
+    assert not RollEntry.objects.exists()
+
+
+@pytest.mark.parametrize("state", FROZEN_STATES)
+@pytest.mark.parametrize("role", ["referent", "superuser"])
+def test_roll_entries_of_a_frozen_election_cannot_be_bulk_deleted(client, world, state, role):
+    entry = RollEntry.objects.get()
+    freeze(world, state)
+    client.force_login(staff(role, world))
+    assert _bulk_delete_roll_entries(client, entry).status_code == 403
+    assert list(RollEntry.objects.values_list("voter__matricule", flat=True)) == ["V1"]
+
+
+def test_the_roll_entry_admin_deletes_nothing_when_one_selected_entry_is_frozen(rf, world):
+    """``delete_queryset`` itself refuses, whoever calls it (the action, another admin path)."""
+    preparing = ElectionFactory(state=Election.State.PREPARATION)
+    loose = make_voter(
+        election=preparing,
+        matricule="P1",
+        establishment=world["mine"],
+        scrutins=[ScrutinFactory(election=preparing)],
+    )
+    freeze(world, Election.State.OPEN)
+    request = rf.post("/gestion/elections/rollentry/")
+    request.user = staff("superuser", world)
+    with pytest.raises(PermissionDenied):
+        django_admin.site._registry[RollEntry].delete_queryset(request, RollEntry.objects.all())
+    assert sorted(RollEntry.objects.values_list("voter__matricule", flat=True)) == ["P1", "V1"]
+    assert loose.roll_entries.count() == 1
