@@ -634,8 +634,13 @@ def _progress(job: VoterImport) -> Callable[[int, int], None]:
 
 
 def import_analyse(job: VoterImport) -> VoterImport:
-    """The background analysis: the preview, or the reason the file cannot be used."""
-    VoterImport.objects.filter(pk=job.pk).update(status=VoterImport.Status.RUNNING)
+    """The background analysis: the preview, or the reason the file cannot be used.
+
+    Only a queued import is analysed: one cancelled while it waited stays cancelled."""
+    queued = VoterImport.objects.filter(pk=job.pk, status=VoterImport.Status.QUEUED)
+    if not queued.update(status=VoterImport.Status.RUNNING):
+        job.refresh_from_db()
+        return job
     try:
         plan = plan_import(
             election=job.election, data=file_read(job), user=job.created_by, progress=_progress(job)

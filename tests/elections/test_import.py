@@ -596,3 +596,12 @@ def test_a_voter_moving_to_another_establishment_is_a_change_and_the_apply_moves
     }
     entry = AuditEntry.objects.filter(action="voters.import.apply").latest("pk")
     assert entry.new_values["changed"] == {"M00001": ["establishment"]}
+
+
+def test_an_import_cancelled_while_queued_stays_cancelled_when_its_analysis_comes(election, places, admin):
+    job = imports.import_create(election=election, user=admin, name="agents.csv", data=csv_bytes([person(1)]))
+    imports.import_cancel(job=job, user=admin)
+    run_jobs()
+    job.refresh_from_db()
+    assert job.status == VoterImport.Status.CANCELLED and not job.error
+    assert job.report is None
