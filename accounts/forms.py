@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import cast
 
 from captcha.fields import CaptchaField
 from django import forms
@@ -13,7 +14,8 @@ DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 
 
 class OptionalCaptchaMixin(DsfrFormMixin):
-    """Adds the captcha when the election asks for it (``captcha=True``)."""
+    """Adds the captcha when the election asks for it (``captcha=True``), where the form's
+    ``field_order`` puts it (seed 004: identifiant, captcha, then the password)."""
 
     def __init__(self, *args, captcha: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -23,8 +25,9 @@ class OptionalCaptchaMixin(DsfrFormMixin):
                 error_messages={"invalid": "Les chiffres recopiés ne correspondent pas à l'image."},
             )
             self.style_widgets()
-            if self.field_order:
-                self.order_fields(self.field_order)
+            form = cast(forms.BaseForm, self)  # the mixin is always mixed into a Form
+            if form.field_order:
+                form.order_fields(form.field_order)
 
 
 class VoterLoginForm(OptionalCaptchaMixin, forms.Form):
