@@ -165,3 +165,14 @@ def test_login_fields_have_exactly_the_seed_labels(page, demo):
         field = page.get_by_label(label, exact=True)
         assert field.count() == 1
         assert field.evaluate("el => el.labels[0].textContent.trim()") == label
+
+
+def test_the_login_page_links_are_drawn_without_list_bullets(page, demo):
+    """DSFR 1.x leaves fr-links-group unstyled: a bullet showed before each link."""
+    page.goto("/connexion/demo-2026/")
+    links = page.get_by_role("link", name="J'ai perdu mon mot de passe")
+    assert links.is_visible()
+    markers = page.eval_on_selector_all(
+        "ul.fr-links-group", "lists => lists.map(l => getComputedStyle(l.querySelector('li')).listStyleType)"
+    )
+    assert markers and set(markers) == {"none"}
