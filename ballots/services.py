@@ -96,8 +96,10 @@ def election_key_install(
 
     The record is verified first (``verify_ceremony_record``: every proof of knowledge,
     ``ceremony_hash``, ``public_key = Y_P + Σ C_i0`` over QUAL); one that does not verify
-    raises KeyRecordRefused and nothing is stored.
+    raises KeyRecordRefused and nothing is stored. The election row is locked first, so two
+    installs at once give one key and one refusal.
     """
+    Election.objects.select_for_update().filter(pk=election.pk).exists()
     if ElectionKey.objects.filter(election=election).exists():
         raise OpeningRefused("L'élection a déjà une clé publique.")
     try:
