@@ -29,6 +29,11 @@ def pytest_configure(config):
 
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
         raise pytest.UsageError("make mutation runs on SQLite: unset DATABASE_URL")
+    # The same examples in every mutant's run: a kill is the mutant's doing, never the draw's.
+    from hypothesis import settings as hypothesis_settings
+
+    hypothesis_settings.register_profile("mutation", derandomize=True, database=None)
+    hypothesis_settings.load_profile("mutation")
     # Registered now, after pytest-django, so that its django_db_setup is the one used.
     from . import keep_db
 

@@ -137,8 +137,15 @@ def main() -> int:
     if not args.report:
         if not (args.keep or args.mutants):
             shutil.rmtree(ROOT / "mutants", ignore_errors=True)
-        mutmut = Path(sys.executable).with_name("mutmut")
-        command = [str(mutmut), "run", "--max-children", str(args.max_children), *args.mutants]
+        launcher = ROOT / "tests" / "mutation" / "mutmut_main.py"
+        command = [
+            sys.executable,
+            str(launcher),
+            "run",
+            "--max-children",
+            str(args.max_children),
+            *args.mutants,
+        ]
         # SQLite in memory and the local-memory cache, whatever the shell says (keep_db.py).
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CACHE_URL")}
         env["DJANGO_SETTINGS_MODULE"] = "voting_portal.settings.test"
