@@ -1,0 +1,60 @@
+"""Voter imports: the error count, the apply's audit entry, an apply that breaks (tests/MUTATION.md).
+
+Written against mutants of elections/imports.py that survived ``make mutation``.
+"""
+
+import pytest
+
+from accounts.models import AuditEntry, Voter
+from elections import imports
+from elections.models import VoterImport
+
+from .test_import import admin, apply, csv_bytes, election, person, places, upload  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_bad_line_is_counted_even_past_the_shown_ones(election, places, admin, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(imports, "SHOWN_ERRORS", 2)
+    bad = [person(i, NIR="18507") for i in range(1, 5)]
+    job = upload(election, admin, csv_bytes([person(9), *bad]))
+    assert job.status == VoterImport.Status.INVALID
+    assert job.report["counts"]["errors"] == 4
+    assert [error["line"] for error in job.report["errors"]] == [3, 4]
+
+
+def test_the_apply_entry_names_the_job_its_author_the_file_and_the_removed(election, places, admin):  # noqa: F811
+    apply(upload(election, admin, csv_bytes([person(1), person(2), person(3)])), admin)
+    job = apply(upload(election, admin, csv_bytes([person(1), person(2)]), name="sans-3.csv"), admin, True)
+    assert job.status == VoterImport.Status.DONE, job.error
+    entry = AuditEntry.objects.filter(action="voters.import.apply").latest("id")
+    assert entry.actor_id == admin.pk
+    assert (entry.object_type, entry.object_id) == ("elections.voterimport", str(job.pk))
+    assert entry.new_values["file"] == "sans-3.csv"
+    assert entry.new_values["scope"] == ["EST1"]
+    assert entry.new_values["removed"] == ["M00003"]
+    assert not Voter.objects.filter(matricule="M00003").exists()
+
+
+def test_an_apply_that_breaks_marks_the_import_failed_and_applies_nothing(
+    election,  # noqa: F811
+    places,  # noqa: F811
+    admin,  # noqa: F811
+    monkeypatch,
+):
+    job = upload(election, admin, csv_bytes([person(1)]))
+    assert job.status == VoterImport.Status.READY, job.error
+    real_apply = imports._apply
+
+    def apply_then_break(job):
+        real_apply(job)
+        raise RuntimeError("outage")
+
+    monkeypatch.setattr(imports, "_apply", apply_then_break)
+    with pytest.raises(RuntimeError, match="outage"):
+        imports.import_apply(job)
+    job.refresh_from_db()
+    assert job.status == VoterImport.Status.FAILED
+    assert job.error.startswith("Erreur inattendue pendant le traitement : rien n'a été appliqué.")
+    assert job.finished is not None
+    assert not Voter.objects.exists()
