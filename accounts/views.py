@@ -3,9 +3,10 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from elections.access import voter_required
 from elections.models import Election
 
-from . import identifier, recovery, services, throttle, votecode
+from . import captcha_voice, identifier, recovery, services, throttle, votecode
 from .forms import (
     CredentialsSetupForm,
     ElectionPasswordForm,
@@ -515,3 +516,20 @@ def _password_link_invalid(request, election):
     request.session.pop(PASSWORD_LINK_SESSION_KEY, None)
     status = 400 if recorded else 429
     return render(request, "accounts/password_link_invalid.html", {"election": election}, status=status)
+
+
+@require_safe
+def captcha_audio(request, key: str):
+    """The captcha's digits read aloud in French (WAV); 410 once the challenge is gone."""
+    from captcha.models import CaptchaStore
+    from django.utils import timezone
+
+    store = CaptchaStore.objects.filter(hashkey=key, expiration__gt=timezone.now()).first()
+    if store is None:
+        return HttpResponse("Ces chiffres ne sont plus valables : affichez-en d'autres.", status=410)
+    wav = captcha_voice.digits_spoken(store.challenge)
+    if wav is None:
+        return HttpResponse("La lecture à voix haute n'est pas disponible.", status=503)
+    response = HttpResponse(wav, content_type="audio/wav")
+    add_never_cache_headers(response)
+    return response

@@ -1,5 +1,7 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from accounts.views import captcha_audio
 
 admin.site.site_header = "Isoloir — administration de l'élection"
 admin.site.site_title = "Isoloir"
@@ -12,6 +14,8 @@ handler500 = "voting_portal.errors.server_error"
 
 urlpatterns = [
     path("gestion/", admin.site.urls),
+    # Before the library's own: the audio alternative in French (accounts/captcha_voice.py).
+    re_path(r"^captcha/audio/(?P<key>\w+)\.wav$", captcha_audio, name="captcha-audio"),
     path("captcha/", include("captcha.urls")),
     path("", include("accounts.urls")),
     path("", include("elections.urls")),

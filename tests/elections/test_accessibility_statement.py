@@ -72,3 +72,9 @@ def test_an_older_database_loses_its_non_compliant_default_text_but_keeps_an_edi
     migration.forward(apps, None)
     page.refresh_from_db()
     assert page.body == "Contact : accessibilite@ministere.example"
+
+
+def test_the_statement_says_the_captcha_has_a_spoken_alternative(election):
+    html = Client().get("/pages/accessibilite/").content.decode()
+    assert "alternative sonore, lue en français" in html
+    assert "sans alternative sonore" not in html

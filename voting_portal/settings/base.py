@@ -239,9 +239,13 @@ CAPTCHA_LENGTH = 5
 CAPTCHA_IMAGE_SIZE = (160, 50)
 CAPTCHA_FONT_SIZE = 32
 CAPTCHA_CHALLENGE_FUNCT = "accounts.challenge.digits_challenge"
-# The audio alternative needs flite (Debian package « flite »); without it the page offers
-# no audio link. django-simple-captcha reads the digits aloud one by one (English voice).
-CAPTCHA_FLITE_PATH = env.str("CAPTCHA_FLITE_PATH", default="") or shutil.which("flite")
+# The audio alternative reads the digits in French with espeak-ng (Debian package
+# « espeak-ng »; accounts/captcha_voice.py, served at django-simple-captcha's audio URL).
+# Without it the page offers no audio link. django-simple-captcha offers the link when
+# CAPTCHA_FLITE_PATH is set: it is set to the same program, and its own (English, flite)
+# view is never reached.
+CAPTCHA_VOICE_PATH = env.str("CAPTCHA_VOICE_PATH", default="") or shutil.which("espeak-ng")
+CAPTCHA_FLITE_PATH = CAPTCHA_VOICE_PATH
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ne-pas-repondre@isoloir.localhost")
