@@ -86,14 +86,25 @@ def describe(mutant: str, path: str) -> tuple[int | None, str]:
     return line, change
 
 
+def reason(mutant: str, change: str) -> str:
+    from fnmatch import fnmatch
+
+    from tests.mutation.reasons import NEEDS_A_TEST, RULES
+
+    for pattern, text, why in RULES:
+        if fnmatch(mutant, pattern) and text in change:
+            return why
+    return NEEDS_A_TEST
+
+
 def report() -> tuple[int, int]:
-    """Print the score per module and the survivors; return (killed, total)."""
+    """Print the score per module and every mutant not killed; return (killed, tested)."""
     sys.path.insert(0, str(ROOT))
     from mutmut.mutation.data import SourceFileMutationData
     from mutmut.stats import status_by_exit_code
     from mutmut.utils.file_utils import walk_mutatable_files
 
-    rows, survivors, all_killed, all_total = [], [], 0, 0
+    rows, survivors, all_killed, all_tested, unchecked = [], [], 0, 0, 0
     for path in sorted(walk_mutatable_files(), key=str):
         data = SourceFileMutationData(path=path)
         data.load()
@@ -101,24 +112,29 @@ def report() -> tuple[int, int]:
             continue
         counts = Counter(status_by_exit_code[code] for code in data.exit_code_by_key.values())
         killed = sum(counts[s] for s in KILLED)
-        total = sum(counts.values())
+        tested = sum(counts.values()) - counts["not checked"]
+        unchecked += counts["not checked"]
         all_killed += killed
-        all_total += total
+        all_tested += tested
         others = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()) if s not in KILLED)
-        rows.append(f"| {path} | {killed} / {total} | {100 * killed / total:.1f} % | {others} |")
+        score = f"{100 * killed / tested:.1f} %" if tested else "–"
+        rows.append(f"| {path} | {killed} / {tested} | {score} | {others} |")
         for mutant, code in sorted(data.exit_code_by_key.items()):
             status = status_by_exit_code[code]
-            if status not in KILLED:
+            if status not in KILLED and status != "not checked":
                 line, change = describe(mutant, str(path))
                 survivors.append((str(path), line or 0, status, mutant, change))
-    print("\n| module | killed / total | score | not killed |\n|---|---|---|---|")
+    print("\n| module | killed / tested | score | not killed |\n|---|---|---|---|")
     print("\n".join(rows))
-    if all_total:
-        print(f"| **all** | **{all_killed} / {all_total}** | **{100 * all_killed / all_total:.1f} %** | |")
-    print(f"\n{len(survivors)} mutant(s) not killed:\n")
+    if all_tested:
+        print(f"| **all** | **{all_killed} / {all_tested}** | **{100 * all_killed / all_tested:.1f} %** | |")
+    if unchecked:
+        print(f"\n{unchecked} mutant(s) not checked yet (the run was stopped or is still going).")
+    print(f"\n{len(survivors)} mutant(s) not killed (module:line, status, mutant, change, reason):\n")
     for path, line, status, mutant, change in sorted(survivors):
-        print(f"- {path}:{line} ({status}) `{mutant}`: `{change}`")
-    return all_killed, all_total
+        short = mutant.rpartition(".")[2]
+        print(f"- {path}:{line} ({status}) `{short}`: `{change}` — {reason(mutant, change)}")
+    return all_killed, all_tested
 
 
 def main() -> int:
@@ -155,7 +171,7 @@ def main() -> int:
     print(f"\nstarted {started:%Y-%m-%d %H:%M %Z}, took {minutes} min {seconds:02d} s")
     print(f"machine: {machine()}")
     if total:
-        print(f"score: {killed} / {total} killed ({100 * killed / total:.1f} %)")
+        print(f"score: {killed} / {total} tested mutants killed ({100 * killed / total:.1f} %)")
     return status
 
 

@@ -1,0 +1,54 @@
+"""Why a surviving mutant may stay: read by run.py's report (tests/MUTATION.md).
+
+Each rule is (glob on the mutant name, text in the change, reason). The first rule that
+matches gives the reason; a survivor no rule matches is « not yet killed — needs a test ».
+Add a rule only for a mutant that is equivalent (no test could tell it from the code) or
+harmless (it changes nothing a person or a rule relies on), and say why.
+"""
+
+NEEDS_A_TEST = "not yet killed — needs a test"
+
+RULES: list[tuple[str, str, str]] = [
+    (
+        "elections.access.x_voter_required__*",
+        "",
+        "not testable this way: a decorator runs when the views are imported, before mutmut switches a "
+        "mutant on; the decorated views are tested in tests/ballots and tests/accounts",
+    ),
+    (
+        "elections.access.x_vote_code_url__*",
+        "",
+        "no test in tests/elections calls it: its callers are the ballots views (tests/ballots, "
+        "tests/accounts/test_vote_code.py check the URL), outside this app's scope",
+    ),
+    (
+        "*",
+        "update_fields=None",
+        "equivalent in one process: the object holds no other unsaved change, so saving every field "
+        "writes the same row (a concurrent writer of the other fields is not modelled)",
+    ),
+    (
+        "elections.imports.x__apply__*",
+        "strict=",
+        "equivalent: both sequences are built from the same chunk, their lengths are equal by construction",
+    ),
+    (
+        "*",
+        "from_email=None",
+        "equivalent: send_mail sends from settings.DEFAULT_FROM_EMAIL when from_email is None",
+    ),
+    ("*", "select_related(", "equivalent: a query optimisation, the objects read are the same"),
+    ("*", "prefetch_related(", "equivalent: a query optimisation, the objects read are the same"),
+    (
+        "elections.imports.x__apply__*",
+        "in_bulk(None)",
+        "equivalent: every voter is read instead of the changed ones; the unchanged are written back "
+        "with their own values",
+    ),
+    (
+        "elections.imports.x__apply__*",
+        "range(0, BATCH)",
+        "not yet killed — needs a test with more than BATCH (2,000) changed lines; below that the "
+        "repeated chunks rewrite the same values",
+    ),
+]
