@@ -37,6 +37,22 @@ RULES: list[tuple[str, str, str]] = [
         "from_email=None",
         "equivalent: send_mail sends from settings.DEFAULT_FROM_EMAIL when from_email is None",
     ),
+    ("*", "batch_size=", "equivalent: how many rows go in one query, not which rows or what is written"),
+    (
+        "elections.letters.x_letters_generate__*",
+        "audit=None",
+        "equivalent: None is as false as False for vote_code_issue_letter's « if audit »",
+    ),
+    (
+        "elections.letters.x_letters_generate__*",
+        "vote_code_issue_letter(voter=voter, actor=None, audit=False)",
+        "equivalent: with audit=False the actor is not used (the batch's own entry names it)",
+    ),
+    (
+        "elections.letters.x_letters_generate__*",
+        "vote_code_issue_letter(voter=voter, audit=False)",
+        "equivalent: with audit=False the actor is not used (the batch's own entry names it)",
+    ),
     ("*", "select_related(", "equivalent: a query optimisation, the objects read are the same"),
     ("*", "prefetch_related(", "equivalent: a query optimisation, the objects read are the same"),
     (
