@@ -3,13 +3,16 @@
 Written against mutants of elections/imports.py that survived ``make mutation``.
 """
 
+import io
+import zipfile
+
 import pytest
 
 from accounts.models import AuditEntry, Voter
 from elections import imports
 from elections.models import VoterImport
 
-from .test_import import admin, apply, csv_bytes, election, person, places, upload  # noqa: F401
+from .test_import import _rewrite, _xlsx, admin, apply, csv_bytes, election, person, places, upload  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +61,40 @@ def test_an_apply_that_breaks_marks_the_import_failed_and_applies_nothing(
     assert job.error.startswith("Erreur inattendue pendant le traitement : rien n'a été appliqué.")
     assert job.finished is not None
     assert not Voter.objects.exists()
+
+
+def _inflated_to(data: bytes, total: int) -> bytes:
+    """The archive with one more member, so that the declared sizes add up to ``total`` bytes."""
+    members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    padding = total - sum(member.file_size for member in members)
+    return _rewrite(data, {}, add={"xl/media/padding.bin": b"\0" * padding})
+
+
+@pytest.mark.parametrize("extra,status", [(0, VoterImport.Status.READY), (1, VoterImport.Status.INVALID)])
+def test_an_xlsx_is_read_up_to_exactly_its_uncompressed_cap(election, places, admin, settings, extra, status):  # noqa: F811
+    settings.VOTER_IMPORT_MAX_UNCOMPRESSED_MEGABYTES = 1
+    data = _inflated_to(_xlsx(2), 1024 * 1024 + extra)
+    job = upload(election, admin, data, "agents.xlsx")
+    assert job.status == status, job.error
+
+
+def test_an_xlsx_without_a_dimension_is_read(election, places, admin):  # noqa: F811
+    data = _xlsx(2)
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    assert b'<dimension ref="A1:J3" />' in sheet
+    job = upload(
+        election,
+        admin,
+        _rewrite(data, {"xl/worksheets/sheet1.xml": sheet.replace(b'<dimension ref="A1:J3" />', b"")}),
+        "agents.xlsx",
+    )
+    assert job.status == VoterImport.Status.READY, job.error
+    assert job.report["counts"]["added"] == 2
+
+
+def test_a_damaged_xlsx_says_so(election, places, admin):  # noqa: F811
+    data = _xlsx(2)
+    broken = _rewrite(data, {"xl/workbook.xml": b"<pas du xml"})
+    job = upload(election, admin, broken, "agents.xlsx")
+    assert job.status == VoterImport.Status.INVALID
+    assert job.error == imports.XLSX_DAMAGED
