@@ -3,16 +3,18 @@
 Written against mutants of elections/imports.py that survived ``make mutation``.
 """
 
+import datetime as dt
 import io
 import zipfile
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import AuditEntry, Voter
 from elections import imports
 from elections.models import VoterImport
 
-from .test_import import _rewrite, _xlsx, admin, apply, csv_bytes, election, person, places, upload  # noqa: F401
+from .test_import import HEADER, _rewrite, _xlsx, admin, apply, csv_bytes, election, person, places, upload  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +100,52 @@ def test_a_damaged_xlsx_says_so(election, places, admin):  # noqa: F811
     job = upload(election, admin, broken, "agents.xlsx")
     assert job.status == VoterImport.Status.INVALID
     assert job.error == imports.XLSX_DAMAGED
+
+
+def _email(length: int) -> str:
+    domain_tail = "d" * (length - 64 - 1 - (63 + 1 + 63 + 1) - 4)
+    return "a" * 64 + "@" + "b" * 63 + "." + "c" * 63 + "." + domain_tail + ".org"
+
+
+def _today(days: int = 0) -> str:
+    return f"{timezone.localdate() + dt.timedelta(days=days):%d/%m/%Y}"
+
+
+@pytest.mark.parametrize(
+    "column,value,refusal",
+    [
+        ("Matricule", "M" * 32, None),
+        ("Matricule", "M" * 33, "matricule invalide (32 caractères au plus, sans espace)"),
+        ("Nom", "N" * 150, None),
+        ("Nom", "N" * 151, "nom trop long (150 caractères au plus)"),
+        ("Prénom", "P" * 150, None),
+        ("Prénom", "P" * 151, "prénom trop long (150 caractères au plus)"),
+        ("Courriel", _email(254), None),
+        ("Courriel", _email(255), "invalide"),
+        ("Adresse postale", "a" * 500, None),
+        ("Adresse postale", "a" * 501, "adresse postale trop longue (500 caractères au plus)"),
+        ("Affectation", "a" * 200, None),
+        ("Affectation", "a" * 201, "affectation trop longue (200 caractères au plus)"),
+        ("Date de naissance", "01/01/1900", None),
+        ("Date de naissance", "31/12/1899", "date de naissance 31/12/1899 impossible"),
+        ("Date de naissance", "today", None),
+        ("Date de naissance", "tomorrow", "impossible"),
+    ],
+)
+def test_each_limit_of_a_line_accepts_its_maximum_and_refuses_one_more(
+    election,  # noqa: F811
+    places,  # noqa: F811
+    admin,  # noqa: F811
+    column,
+    value,
+    refusal,
+):
+    value = {"today": _today(), "tomorrow": _today(1)}.get(value, value)
+    header = [*HEADER, "Adresse postale", "Affectation"]
+    job = upload(election, admin, csv_bytes([person(1), person(2, **{column: value})], header=header))
+    if refusal is None:
+        assert job.status == VoterImport.Status.READY, job.report and job.report["errors"]
+    else:
+        assert job.status == VoterImport.Status.INVALID
+        assert [error["line"] for error in job.report["errors"]] == [3]
+        assert refusal in job.report["errors"][0]["message"]
