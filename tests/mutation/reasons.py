@@ -43,6 +43,12 @@ RULES: list[tuple[str, str, str]] = [
         "harmless: the dimension check is the early refusal of a hostile file; one row over the cap "
         "is still refused by the row-by-row cap (_capped), with the same message",
     ),
+    (
+        "accounts.identifier.x__masked__*",
+        ".rpartition(",
+        "harmless: differs only for a typed identifier with two @ (never a valid address); both keep "
+        "one character of the local part and the domain",
+    ),
     ("*", "batch_size=", "equivalent: how many rows go in one query, not which rows or what is written"),
     (
         "elections.letters.x_letters_generate__*",
