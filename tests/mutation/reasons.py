@@ -49,6 +49,16 @@ RULES: list[tuple[str, str, str]] = [
         "harmless: differs only for a typed identifier with two @ (never a valid address); both keep "
         "one character of the local part and the domain",
     ),
+    (
+        "accounts.audit.x_audit_verify__*",
+        "batch_size: int = 2001",
+        "equivalent: how many entries are read per query; the chain is checked in the same order",
+    ),
+    (
+        "accounts.audit.x_audit_verify__*",
+        "chunk_size=None",
+        "equivalent: how many entries are read per query; the chain is checked in the same order",
+    ),
     ("*", "batch_size=", "equivalent: how many rows go in one query, not which rows or what is written"),
     (
         "elections.letters.x_letters_generate__*",
