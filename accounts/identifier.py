@@ -140,27 +140,6 @@ def _masked(identifier: str) -> str:
 LINK_REFUSALS = ("reassort.password_link.refused", "reassort.password_link.throttled")
 
 
-def _scope(election) -> str:
-    return f"election:{election.pk}"
-
-
-def _refusals_label(election, address: str | None) -> str:
-    """Read by the trail (``accounts.trail.reassort_entries``): it ends with the election's slug."""
-    return f"demandes depuis {address or 'une adresse inconnue'} ({election.slug})"
-
-
-def _refusal_record(election, action: str, label: str, address: str | None) -> None:
-    """Counted, written at most once a window per (election, address) (``throttle``)."""
-    throttle.reassort_refusal_record(
-        action=action,
-        scope=_scope(election),
-        address=address,
-        object_type="accounts.voter",
-        object_label=_refusals_label(election, address),
-        detail={"first": label},
-    )
-
-
 def password_link_request(*, election, identifier: str, address: str, link_for) -> LinkOutcome:
     """Send a reset link to the voter whose identifier this is; the same answer otherwise.
 
@@ -172,23 +151,21 @@ def password_link_request(*, election, identifier: str, address: str, link_for) 
     label = f"identifiant « {_masked(identifier)} » ({election.slug})"
     refusal = throttle.reassort_check(kind=LINK_KIND, account=account, address=address)
     if refusal is not None:
-        _refusal_record(election, "reassort.password_link.throttled", label, address)
+        throttle.election_refusal_record(
+            election=election, action="reassort.password_link.throttled", address=address, typed=label
+        )
         return LinkOutcome(wait_seconds=refusal.wait_seconds)
     throttle.reassort_record_attempt(kind=LINK_KIND, address=address)
     throttle.reassort_record_failure(kind=LINK_KIND, account=account, address=address)
     voter = identifier_voter(election, identifier) if election.uses_identifier_login else None
     if voter is None or not voter.user.is_active:
-        _refusal_record(election, "reassort.password_link.refused", label, address)
+        throttle.election_refusal_record(
+            election=election, action="reassort.password_link.refused", address=address, typed=label
+        )
         return LinkOutcome()
     uidb64 = urlsafe_base64_encode(force_bytes(voter.user.pk))
     link = link_for(uidb64, tokens.make_token(voter.user))
-    throttle.reassort_refusals_flush(
-        actions=LINK_REFUSALS,
-        scope=_scope(election),
-        address=address,
-        object_type="accounts.voter",
-        object_label=_refusals_label(election, address),
-    )
+    throttle.election_refusals_flush(election=election, actions=LINK_REFUSALS, address=address)
     minutes = settings.PASSWORD_RESET_TIMEOUT // 60
     with transaction.atomic():
         audit_record(actor=None, action="reassort.password_link.sent", instance=voter, address=address)
@@ -236,10 +213,10 @@ def password_link_invalid(*, election, address: str | None) -> bool:
         throttle.reassort_record_attempt(kind=OPEN_KIND, address=where)
     throttle.reassort_refusal_record(
         action="reassort.password_link.invalid",
-        scope=_scope(election),
+        scope=f"election:{election.pk}",
         address=address,
         object_type="accounts.voter",
-        object_label=f"liens invalides ou expirés depuis {address or 'une adresse inconnue'} ({election.slug})",
+        object_label=throttle.election_refusals_label(election, address, "liens invalides ou expirés"),
     )
     return allowed
 

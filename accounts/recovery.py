@@ -70,7 +70,9 @@ def password_reassort(
     label = f"matricule « {matricule.strip()[:32]} » ({election.slug})"
     refusal = throttle.reassort_check(kind=SELF_SERVICE, account=account, address=address)
     if refusal is not None:
-        _refusal_record(election, "reassort.password.throttled", label, address)
+        throttle.election_refusal_record(
+            election=election, action="reassort.password.throttled", address=address, typed=label
+        )
         return ReassortOutcome(wait_seconds=refusal.wait_seconds)
     throttle.reassort_record_attempt(kind=SELF_SERVICE, address=address)
     voter = (
@@ -78,15 +80,11 @@ def password_reassort(
     )
     if not _secret_matches(voter, secret, iban_tail) or voter is None or not voter.user.is_active:
         throttle.reassort_record_failure(kind=SELF_SERVICE, account=account, address=address)
-        _refusal_record(election, "reassort.password.refused", label, address)
+        throttle.election_refusal_record(
+            election=election, action="reassort.password.refused", address=address, typed=label
+        )
         return ReassortOutcome()
-    throttle.reassort_refusals_flush(
-        actions=REFUSALS,
-        scope=refusal_scope(election),
-        address=address,
-        object_type="accounts.voter",
-        object_label=_refusals_label(election, address),
-    )
+    throttle.election_refusals_flush(election=election, actions=REFUSALS, address=address)
     password = secrets.generate_password()
     with transaction.atomic():
         _set_password(voter.user, password)
@@ -103,27 +101,6 @@ def password_reassort(
 
 
 REFUSALS = ("reassort.password.refused", "reassort.password.throttled")
-
-
-def refusal_scope(election) -> str:
-    return f"election:{election.pk}"
-
-
-def _refusals_label(election, address: str | None) -> str:
-    """Read by the trail (``accounts.trail.reassort_entries``): it ends with the election's slug."""
-    return f"demandes depuis {address or 'une adresse inconnue'} ({election.slug})"
-
-
-def _refusal_record(election, action: str, label: str, address: str | None) -> None:
-    """Counted, written at most once a window per (election, address) (``throttle``)."""
-    throttle.reassort_refusal_record(
-        action=action,
-        scope=refusal_scope(election),
-        address=address,
-        object_type="accounts.voter",
-        object_label=_refusals_label(election, address),
-        detail={"first": label},
-    )
 
 
 def _set_password(user: User, password: str) -> None:

@@ -284,6 +284,37 @@ def reassort_refusals_pending(aggregates: list[str]) -> dict[str, int]:
     }
 
 
+def election_refusals_label(election, address: str | None, what: str = "demandes") -> str:
+    """The label of an election's aggregated refusals. Read by the trail
+    (``accounts.trail.reassort_entries``): it ends with the election's slug."""
+    return f"{what} depuis {address or 'une adresse inconnue'} ({election.slug})"
+
+
+def election_refusal_record(*, election, action: str, address: str | None, typed: str = "") -> None:
+    """A refused self-service request about an election (matricule, identifier, link):
+    counted, written at most once a window per (action, election, address); ``typed`` is
+    what the first refusal of the window named (kept in its entry)."""
+    reassort_refusal_record(
+        action=action,
+        scope=f"election:{election.pk}",
+        address=address,
+        object_type="accounts.voter",
+        object_label=election_refusals_label(election, address),
+        detail={"first": typed} if typed else None,
+    )
+
+
+def election_refusals_flush(*, election, actions: tuple[str, ...], address: str | None) -> None:
+    """At an accepted request about this election: the refusals still pending are written."""
+    reassort_refusals_flush(
+        actions=actions,
+        scope=f"election:{election.pk}",
+        address=address,
+        object_type="accounts.voter",
+        object_label=election_refusals_label(election, address),
+    )
+
+
 # --- per-voter limits on what a voter sends (issue 12, item 11) ----------------------------
 
 
