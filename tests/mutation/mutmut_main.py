@@ -9,6 +9,16 @@ and they made a quarter of the mutants and most of the survivors. So:
 - any other literal (an action name, a field name, a status, a format, a hash input)
   gives one mutant, ``"XX…XX"``: a different value, which a test of the rule must notice.
 
+Each mutant is run against the tests of its own app only (issue 13): once mutmut has
+recorded which tests call which function, ``own_app_tests_only`` keeps, for a function of
+``accounts/…``, only the tests under ``tests/accounts/`` (and so on). mutmut then orders,
+times out and runs each mutant on those tests alone — without this, pytest collected the
+other apps' test files for every mutant, only for app_scope.py to deselect them. A function
+only other apps' tests call has no tests: mutmut reports its mutants « no tests ».
+
+When mutmut has just run the whole suite to record those calls, its « clean run » of the
+same tests without any mutant is skipped: that first run already had to pass.
+
 Everything else is mutmut's own (pinned below 3.9 in pyproject.toml).
 """
 
@@ -16,8 +26,11 @@ import sys
 from collections.abc import Iterable
 
 import libcst as cst
+import mutmut.__main__ as mutmut_main
 from mutmut.__main__ import cli
 from mutmut.mutation import mutators
+from mutmut.state import state
+from mutmut.workers import isolation
 
 
 def is_sentence(node: cst.SimpleString) -> bool:
@@ -39,6 +52,42 @@ mutators.mutation_operators[:] = [
     (kind, operator_value_string if operator is mutators.operator_string else operator)
     for kind, operator in mutators.mutation_operators
 ]
+
+
+def own_app_tests_only() -> None:
+    """Keep, for each mutated function (``accounts.audit.x_…``), the tests of its app only."""
+    for name, tests in state().tests_by_mangled_function_name.items():
+        prefix = f"tests/{name.split('.', 1)[0]}/"
+        tests.intersection_update({test for test in tests if test.startswith(prefix)})
+
+
+_full_stats_ran = False
+_run_stats_collection = mutmut_main.run_stats_collection
+_collect_or_load_stats = mutmut_main.collect_or_load_stats
+_run_clean_tests = isolation.ForkRunner.run_clean_tests
+
+
+def run_stats_collection(runner, tests=None):
+    global _full_stats_ran
+    _run_stats_collection(runner, tests)
+    _full_stats_ran = _full_stats_ran or not tests
+
+
+def collect_or_load_stats(runner, **kwargs):
+    _collect_or_load_stats(runner, **kwargs)
+    own_app_tests_only()
+
+
+def run_clean_tests(self, tests):
+    if _full_stats_ran:
+        print("    (skipped: the run that recorded the calls passed on the same tests)")
+        return 0
+    return _run_clean_tests(self, tests)
+
+
+mutmut_main.run_stats_collection = run_stats_collection
+mutmut_main.collect_or_load_stats = collect_or_load_stats
+isolation.ForkRunner.run_clean_tests = run_clean_tests
 
 if __name__ == "__main__":
     sys.exit(cli())
