@@ -8,7 +8,8 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils.cache import add_never_cache_headers
 
-from elections.models import Establishment, RollEntry, election_definition_editable
+from elections.lifecycle import definition_editable
+from elections.models import Establishment, RollEntry
 
 from . import recovery, services
 from .audit import audit_record, audit_verify
@@ -79,7 +80,7 @@ class RollEntryInline(admin.TabularInline):
 
     # Sealing freezes the rolls: a voter of an election out of preparation keeps their scrutins.
     def _open(self, obj) -> bool:
-        return obj is None or election_definition_editable(obj.election)
+        return obj is None or definition_editable(obj.election)
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and self._open(obj)

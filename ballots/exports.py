@@ -12,13 +12,12 @@ import io
 from django.utils import timezone
 
 from accounts.audit import audit_record
-from elections.models import Election, RollEntry, Scrutin
+from elections.lifecycle import emargement_exportable
+from elections.models import RollEntry, Scrutin
 from receipts.pdf import EmargementListData, emargement_list_pdf
 from voting_portal.csv_export import csv_writer
 
 from .models import Emargement
-
-EXPORTABLE_STATES = (Election.State.CLOSED, Election.State.COUNTED)
 
 
 class ExportRefused(Exception):
@@ -55,7 +54,7 @@ def emargement_export(*, scrutin: Scrutin, user, file_format: str, address: str 
     """The list as CSV (UTF-8 with BOM, « ; », for Excel) or PDF."""
     if not can_export_emargement(user):
         raise ExportRefused("Seuls les membres du bureau de vote exportent la liste d'émargement.")
-    if scrutin.election.state not in EXPORTABLE_STATES:
+    if not emargement_exportable(scrutin.election):
         raise ExportRefused("La liste d'émargement s'exporte une fois le vote clos.")
     rows = _rows(scrutin)
     audit_record(

@@ -11,6 +11,8 @@ import uuid
 
 from django.db import models
 
+from elections.models import TrackedJob
+
 
 class ElectionKey(models.Model):
     """The election public key and the public record of how it was made (PROTOCOL.md §Keys)."""
@@ -122,3 +124,83 @@ class BallotAlpha(models.Model):
 
     def __str__(self) -> str:
         return self.alpha
+
+
+# --- the bureau's life cycle (issue 15) -------------------------------------------------
+
+
+class SealConfirmation(models.Model):
+    """A bureau member confirmed, logged in with their own account, that the checks pass and
+    the seal they were shown is right. It counts only while the seal is still that one:
+    any change to what the seal covers makes it expire."""
+
+    election = models.ForeignKey(
+        "elections.Election",
+        on_delete=models.CASCADE,
+        related_name="seal_confirmations",
+        verbose_name="élection",
+    )
+    member = models.ForeignKey(
+        "elections.BureauMember", on_delete=models.CASCADE, related_name="+", verbose_name="membre du bureau"
+    )
+    seal = models.CharField("sceau confirmé", max_length=64)
+    confirmed = models.DateTimeField("confirmé le")
+
+    class Meta:
+        verbose_name = "confirmation du scellement"
+        verbose_name_plural = "confirmations du scellement"
+        ordering = ["election", "confirmed"]
+        constraints = [
+            models.UniqueConstraint(fields=["election", "member"], name="seal_confirmation_once_per_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} — {self.seal[:16]}…"
+
+
+class ElectionSeal(models.Model):
+    """The seal: SHA-256 of the canonical JSON of the election's public parameters."""
+
+    election = models.OneToOneField(
+        "elections.Election", on_delete=models.PROTECT, related_name="seal", verbose_name="élection"
+    )
+    seal = models.CharField("sceau", max_length=64)
+    document = models.JSONField("paramètres publics scellés")
+    sealed = models.DateTimeField("scellée le")
+
+    class Meta:
+        verbose_name = "sceau de l'élection"
+        verbose_name_plural = "sceaux des élections"
+
+    def __str__(self) -> str:
+        return f"{self.election} — {self.seal}"
+
+
+class ScrutinFreeze(models.Model):
+    """A scrutin's box and émargements frozen after the closing (R. 211-572)."""
+
+    scrutin = models.OneToOneField(
+        "elections.Scrutin", on_delete=models.PROTECT, related_name="freeze", verbose_name="scrutin"
+    )
+    box_hash = models.CharField("empreinte de l'urne (box_hash)", max_length=64)
+    ballots = models.PositiveIntegerField("bulletins")
+    emargements = models.PositiveIntegerField("émargements")
+    frozen = models.DateTimeField("figée le")
+
+    class Meta:
+        verbose_name = "urne figée"
+        verbose_name_plural = "urnes figées"
+
+    def __str__(self) -> str:
+        return f"{self.scrutin} — {self.box_hash[:16]}…"
+
+
+class IntegrityCheck(TrackedJob):
+    """« Contrôler l'intégrité »: the seal recomputed and the box checked, in the background."""
+
+    ok = models.BooleanField("intègre", null=True)
+    report = models.JSONField("constats", default=list)
+
+    class Meta(TrackedJob.Meta):
+        verbose_name = "contrôle d'intégrité"
+        verbose_name_plural = "contrôles d'intégrité"

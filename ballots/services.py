@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.audit import audit_record
+from elections import lifecycle
 from elections.models import Election, Scrutin
 
 from . import crypto
@@ -99,7 +100,9 @@ def election_key_install(
     raises KeyRecordRefused and nothing is stored. The election row is locked first, so two
     installs at once give one key and one refusal.
     """
-    Election.objects.select_for_update().filter(pk=election.pk).exists()
+    election = Election.objects.select_for_update().get(pk=election.pk)
+    if not lifecycle.definition_editable(election):
+        raise OpeningRefused("L'élection est scellée : sa clé ne peut plus changer.")
     if ElectionKey.objects.filter(election=election).exists():
         raise OpeningRefused("L'élection a déjà une clé publique.")
     try:
@@ -145,27 +148,6 @@ def election_key_check(election: Election) -> ElectionKey:
     return key
 
 
-def scrutin_parameters_freeze(*, election: Election, key: ElectionKey) -> list[ScrutinParameters]:
-    """Fix every scrutin's public parameters (options in ballot order, blank last)."""
-    frozen = []
-    for scrutin in election.scrutins.order_by("order", "pk").prefetch_related("lists"):
-        codes = [cl.code for cl in sorted(scrutin.lists.all(), key=lambda cl: (cl.order, cl.pk))]
-        if not codes:
-            raise OpeningRefused(f"Le scrutin « {scrutin.name} » n'a aucune liste de candidats.")
-        try:
-            params = crypto.ScrutinParameters.from_lists(
-                election=str(election.pk), scrutin=scrutin.code, list_ids=codes, public_key=key.public_key
-            )
-        except crypto.CryptoError as exc:
-            raise OpeningRefused(f"Paramètres du scrutin « {scrutin.name} » invalides : {exc}") from None
-        frozen.append(
-            ScrutinParameters.objects.create(
-                scrutin=scrutin, params=params.as_json(), fingerprint=params.fingerprint
-            )
-        )
-    return frozen
-
-
 def crypto_parameters(scrutin: Scrutin) -> crypto.ScrutinParameters:
     """The frozen parameters (``scrutin.parameters``, select_related by the caller or fetched)."""
     try:
@@ -185,17 +167,12 @@ def voting_window_check(*, election: Election, voter, now: dt.datetime | None = 
     within ``VOTE_CLOSING_GRACE_MINUTES``.
     """
     now = now or timezone.now()
-    if election.state != Election.State.OPEN:
-        messages: dict[str, str] = {
-            Election.State.SUSPENDED: "Le vote est suspendu par le bureau de vote. Réessayez plus tard.",
-            Election.State.CLOSED: "Le vote est clos.",
-            Election.State.COUNTED: "Le vote est clos.",
-        }
-        raise VotingClosed(election, messages.get(election.state, "Le vote n'est pas encore ouvert."))
+    if not lifecycle.accepts_ballots(election):
+        raise VotingClosed(election, lifecycle.closed_message(election))
     if now < election.opens:
         raise VotingClosed(election, "Le vote n'est pas encore ouvert.")
     if now >= election.closes:
-        grace_end = election.closes + dt.timedelta(minutes=settings.VOTE_CLOSING_GRACE_MINUTES)
+        grace_end = election.closes + lifecycle.closing_grace()
         logged_in = voter.user.last_login
         if not (now < grace_end and logged_in is not None and logged_in < election.closes):
             raise VotingClosed(election, "Le vote est clos.")

@@ -30,6 +30,7 @@ from elections.access import (
     vote_code_url,
     voter_required,
 )
+from elections.lifecycle import board_public
 from elections.models import Election, Scrutin
 from receipts.pdf import DepositProofData, EmargementData, deposit_proof_pdf, emargement_pdf
 
@@ -291,7 +292,7 @@ def emargement(request, scrutin_id: int):
 
 def _public_election(slug: str) -> Election:
     election = get_object_or_404(Election, slug=slug)
-    if election.state == Election.State.PREPARATION:
+    if not board_public(election):
         raise Http404
     return election
 

@@ -85,10 +85,18 @@ def setup(voters: int):
     from accounts.models import User, Voter
     from ballots import crypto
     from ballots.crypto.keys import ceremony_simulate
+    from ballots.lifecycle import election_open, seal_confirm, seal_status
     from ballots.models import ElectionKey
     from ballots.services import ballot_build, election_key_install
-    from elections.models import CandidateList, Election, Establishment, RollEntry, Scrutin
-    from elections.services import election_open
+    from elections.models import (
+        BureauMember,
+        Candidate,
+        CandidateList,
+        Election,
+        Establishment,
+        RollEntry,
+        Scrutin,
+    )
 
     now = timezone.now()
     election = Election.objects.create(
@@ -100,9 +108,12 @@ def setup(voters: int):
     scrutin = Scrutin.objects.create(
         election=election, code="csa-bench", name="CSA du banc d'essai", kind="CSA", seats=15
     )
-    CandidateList.objects.bulk_create(
+    lists = CandidateList.objects.bulk_create(
         CandidateList(scrutin=scrutin, code=f"liste-{i:02d}", name=f"Liste {i}", order=i)
         for i in range(1, 14)
+    )
+    Candidate.objects.bulk_create(
+        Candidate(candidate_list=cl, name=f"Candidat {j}", order=j) for cl in lists for j in range(2)
     )
     ceremony = ceremony_simulate(
         election=str(election.pk),
@@ -112,7 +123,6 @@ def setup(voters: int):
         threshold=2,
     )
     election_key_install(election=election, record=ceremony.record, origin=ElectionKey.Origin.SIMULATED)
-    election_open(election=election)
     establishment = Establishment.objects.create(code="BENCH", name="Banc d'essai")
 
     users = User.objects.bulk_create(
@@ -133,6 +143,16 @@ def setup(voters: int):
         for i, user in enumerate(users)
     )
     RollEntry.objects.bulk_create(RollEntry(voter=v, scrutin=scrutin) for v in voter_rows)
+    # Sealed by a bureau through the real services, then opened (its opening time is past).
+    for username, role, index in (
+        ("bench-p", "president", None),
+        ("bench-d1", "delegate", 1),
+        ("bench-d2", "delegate", 2),
+    ):
+        member = User.objects.create(username=username, is_staff=True)
+        BureauMember.objects.create(election=election, user=member, role=role, index=index)
+        seal_confirm(election=election, user=member, seal=seal_status(election).seal)
+    election_open(election=election)
     store = SessionStore()
     sessions, cookies, warm = [], [], {}
     expiry = now + timezone.timedelta(hours=2)

@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
-from .models import CandidateList, Scrutin, election_definition_editable
+from .lifecycle import definition_editable
+from .models import CandidateList, Scrutin
 
 
 def voter_required(view=None, *, setup_pending_ok: bool = False):
@@ -120,4 +121,4 @@ def scrutin_in_staff_scope(user, scrutin: Scrutin) -> bool:
 def scrutin_definition_changeable(user, scrutin: Scrutin) -> bool:
     """The scrutin, its lists, candidates and documents may change: the election is in
     preparation and the scrutin is in the user's scope (model permissions checked apart)."""
-    return election_definition_editable(scrutin.election) and scrutin_in_staff_scope(user, scrutin)
+    return definition_editable(scrutin.election) and scrutin_in_staff_scope(user, scrutin)

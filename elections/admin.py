@@ -21,6 +21,7 @@ from .access import scrutin_definition_changeable, staff_sees_all_establishments
 from .charts import bar_chart, line_chart
 from .context_processors import footer_pages_forget
 from .forms import LetterBatchForm, VoterImportConfirmForm, VoterImportForm, VoterRequestAdminForm
+from .lifecycle import definition_editable, definition_editable_q
 from .models import (
     BureauMember,
     Candidate,
@@ -34,8 +35,6 @@ from .models import (
     SupportChannel,
     VoterImport,
     VoterRequest,
-    election_definition_editable,
-    elections_definition_editable,
 )
 from .page_blocks import page_markers_help
 from .selectors import ROLL_PROBLEM_KINDS, can_check_rolls, roll_problems
@@ -57,9 +56,7 @@ class ScrutinInline(admin.TabularInline):
     show_change_link = True
 
     def _open(self, request, obj) -> bool:
-        return staff_sees_all_establishments(request.user) and (
-            obj is None or election_definition_editable(obj)
-        )
+        return staff_sees_all_establishments(request.user) and (obj is None or definition_editable(obj))
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and self._open(request, obj)
@@ -319,7 +316,7 @@ class ScrutinAdmin(DefinitionAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "election":
-            kwargs["queryset"] = elections_definition_editable()
+            kwargs["queryset"] = Election.objects.filter(definition_editable_q())
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -417,17 +414,17 @@ class RollEntryAdmin(AuditedModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and (
-            obj is None or election_definition_editable(obj.scrutin.election)
+            obj is None or definition_editable(obj.scrutin.election)
         )
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and (
-            obj is None or election_definition_editable(obj.scrutin.election)
+            obj is None or definition_editable(obj.scrutin.election)
         )
 
     def delete_queryset(self, request, queryset):
         elections = Election.objects.filter(scrutins__roll_entries__in=queryset).distinct()
-        if not all(election_definition_editable(election) for election in elections):
+        if not all(definition_editable(election) for election in elections):
             raise PermissionDenied
         super().delete_queryset(request, queryset)
 

@@ -4,7 +4,8 @@ from django import forms
 
 from voting_portal.forms import DsfrFormMixin
 
-from .models import Election, Establishment, LetterBatch, VoterRequest, elections_definition_editable
+from .lifecycle import definition_editable_q, letters_printable_q
+from .models import Election, Establishment, LetterBatch, VoterRequest
 
 
 class VoterRequestForm(DsfrFormMixin, forms.ModelForm):
@@ -46,7 +47,7 @@ class VoterImportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelChoiceField, self.fields["election"])
-        field.queryset = elections_definition_editable()
+        field.queryset = Election.objects.filter(definition_editable_q())
 
     def clean_file(self):
         from django.conf import settings
@@ -100,7 +101,7 @@ class LetterBatchForm(forms.Form):
 
     def __init__(self, *args, establishments, **kwargs):
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["election"]).queryset = Election.objects.exclude(
-            state__in=[Election.State.CLOSED, Election.State.COUNTED]
+        cast(forms.ModelChoiceField, self.fields["election"]).queryset = Election.objects.filter(
+            letters_printable_q()
         )
         cast(forms.ModelChoiceField, self.fields["establishment"]).queryset = establishments

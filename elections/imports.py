@@ -37,6 +37,7 @@ from accounts.audit import audit_record
 from accounts.models import User, Voter, new_voter_username
 from accounts.services import recovery_digests
 
+from .lifecycle import definition_editable
 from .models import (
     ROLLS_FROZEN_MESSAGE,
     Election,
@@ -44,7 +45,6 @@ from .models import (
     RollEntry,
     Scrutin,
     VoterImport,
-    election_definition_editable,
 )
 
 BATCH = 2000
@@ -609,7 +609,7 @@ def import_create(*, election: Election, user: User, name: str, data: bytes) -> 
     """Record the upload and queue its analysis (the task is written in this transaction)."""
     from .tasks import voter_import_analyse
 
-    if not election_definition_editable(election):
+    if not definition_editable(election):
         raise ImportRefused(ROLLS_FROZEN)
     job = VoterImport(
         election=election, created_by=user, file_name=name[:255], file_sha256=hashlib.sha256(data).hexdigest()
@@ -726,7 +726,7 @@ def _fail_unexpectedly(job: VoterImport, failure: Exception) -> None:
 def _apply(job: VoterImport) -> None:
     # The election row is locked: two imports, or an import and the sealing, never interleave.
     election = Election.objects.select_for_update().get(pk=job.election_id)
-    if not election_definition_editable(election):
+    if not definition_editable(election):
         raise ImportRefused(ROLLS_FROZEN)
     plan = plan_import(election=election, data=file_read(job), user=job.created_by)
     if plan.error_count or plan.fingerprint != job.fingerprint:

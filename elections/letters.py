@@ -26,6 +26,7 @@ from accounts.audit import audit_record
 from accounts.models import User, Voter
 from receipts.letters import Batch, Letter, letters_pdf
 
+from .lifecycle import letters_printable
 from .models import Election, Establishment, LetterBatch
 
 PROGRESS_EVERY = 50
@@ -59,7 +60,7 @@ def letters_request(
 
     if not allowed_establishments(user).filter(pk=establishment.pk).exists():
         raise LettersRefused("Vous ne gérez pas cet établissement.")
-    if election.state in (Election.State.CLOSED, Election.State.COUNTED):
+    if not letters_printable(election):
         raise LettersRefused("Le vote est clos : plus aucun courrier n'est imprimé.")
     if kind == LetterBatch.Kind.VOTE_CODE and not election.vote_code_enabled:
         raise LettersRefused("Cette élection n'utilise pas de code de vote.")

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from .lifecycle import DEFINITION_FROZEN_MESSAGE, ElectionState, definition_editable
+
 # PROTOCOL.md §Encodings: ids are ASCII [A-Za-z0-9._-], 1 to 64 characters.
 protocol_id_validator = RegexValidator(
     r"^[A-Za-z0-9._-]{1,64}$",
@@ -73,13 +75,7 @@ MATRICULE_LOCATION_DEFAULT = (
 
 
 class Election(models.Model):
-    class State(models.TextChoices):
-        PREPARATION = "preparation", "En préparation"
-        SEALED = "sealed", "Scellée"
-        OPEN = "open", "Ouverte"
-        SUSPENDED = "suspended", "Suspendue"
-        CLOSED = "closed", "Close"
-        COUNTED = "counted", "Dépouillée"
+    State = ElectionState  # the state machine: elections.lifecycle
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField("nom", max_length=200)
@@ -278,33 +274,8 @@ class SupportChannel(models.Model):
         return text
 
 
-DEFINITION_FROZEN_MESSAGE = (
-    "La définition de l'élection ne peut plus changer : l'élection a quitté la préparation (scellée, ouverte, "
-    "suspendue ou close). Scrutins, listes de candidats, candidats et documents sont en lecture seule."
-)
-
-
-DEFINITION_EDITABLE_STATES = (Election.State.PREPARATION,)
-
-
-def election_definition_editable(election: Election) -> bool:
-    """THE rule: the election's definition (rolls, scrutins, lists, candidates, documents) can
-    still change, i.e. the election is in preparation.
-
-    The sealing and the opening freeze what the voters will be shown (the scrutins'
-    parameters are fixed at opening); from then on the admin, the imports and every
-    model ``clean`` refuse any change. Every check of this rule calls this function.
-    """
-    return election.state in DEFINITION_EDITABLE_STATES
-
-
-def elections_definition_editable() -> models.QuerySet[Election]:
-    """The elections ``election_definition_editable`` admits, as a queryset (form choices)."""
-    return Election.objects.filter(state__in=DEFINITION_EDITABLE_STATES)
-
-
 def _definition_check(election: Election | None) -> None:
-    if election is not None and not election_definition_editable(election):
+    if election is not None and not definition_editable(election):
         raise ValidationError(DEFINITION_FROZEN_MESSAGE)
 
 
@@ -484,11 +455,11 @@ class RollEntry(models.Model):
         scrutin = Scrutin.objects.select_related("election").filter(pk=self.scrutin_id).first()
         if scrutin is None:
             return
-        if not election_definition_editable(scrutin.election):
+        if not definition_editable(scrutin.election):
             raise ValidationError(ROLLS_FROZEN_MESSAGE)
         if self.pk is not None:
             former = Election.objects.filter(scrutins__roll_entries__pk=self.pk).first()
-            if former is not None and not election_definition_editable(former):
+            if former is not None and not definition_editable(former):
                 raise ValidationError(ROLLS_FROZEN_MESSAGE)
         from accounts.models import Voter
 

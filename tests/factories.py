@@ -125,7 +125,6 @@ def open_for_voting(election, *, lists_per_scrutin: int = 3):
     from ballots.crypto.keys import ceremony_simulate
     from ballots.models import ElectionKey
     from ballots.services import election_key_install
-    from elections.services import election_open
 
     for scrutin in election.scrutins.all():
         if not scrutin.lists.exists():
@@ -133,6 +132,8 @@ def open_for_voting(election, *, lists_per_scrutin: int = 3):
                 CandidateListFactory(
                     scrutin=scrutin, code=f"liste-{i + 1:02d}", name=f"Liste n° {i + 1}", order=i
                 )
+    Election.objects.filter(pk=election.pk).update(state=Election.State.PREPARATION)
+    election.refresh_from_db()
     ceremony = ceremony_simulate(
         election=str(election.pk),
         president="president",
@@ -141,6 +142,94 @@ def open_for_voting(election, *, lists_per_scrutin: int = 3):
         threshold=2,
     )
     election_key_install(election=election, record=ceremony.record, origin=ElectionKey.Origin.SIMULATED)
-    election.state = Election.State.PREPARATION
-    election.save(update_fields=["state"])
+    return seal_and_open(election)
+
+
+def seal_for_tests(election):
+    """Freeze the parameters and record the seal of a prepared election, without the checks
+    and the bureau's confirmations (``tests/ballots/test_lifecycle*.py`` test those)."""
+    from django.utils import timezone
+
+    from ballots.lifecycle import _parameters_freeze, seal_document, seal_of
+    from ballots.models import ElectionKey, ElectionSeal
+
+    _parameters_freeze(election, ElectionKey.objects.get(election=election))
+    document = seal_document(election)
+    ElectionSeal.objects.create(
+        election=election, seal=seal_of(document), document=document, sealed=timezone.now()
+    )
+    Election.objects.filter(pk=election.pk).update(state=Election.State.SEALED)
+    election.refresh_from_db()
+    return election
+
+
+def seal_and_open(election):
+    """``seal_for_tests``, then the real opening service (the election must have opened by now)."""
+    from ballots.lifecycle import election_open
+
+    seal_for_tests(election)
     return election_open(election=election)
+
+
+BUREAU_GROUP = "Membre du bureau de vote"
+
+
+def bureau_for(election) -> dict[str, User]:
+    """A bureau de vote for the election: president, secretary, three delegates (staff accounts)."""
+    from django.contrib.auth.models import Group
+
+    from elections.models import BureauMember
+
+    group = Group.objects.get(name=BUREAU_GROUP)
+    seats = {}
+    for key, role, index in (
+        ("president", "president", None),
+        ("secretary", "secretary", None),
+        ("delegate1", "delegate", 1),
+        ("delegate2", "delegate", 2),
+        ("delegate3", "delegate", 3),
+    ):
+        user = StaffFactory(username=f"{key}-{str(election.pk)[:8]}", groups=[group])
+        BureauMember.objects.create(election=election, user=user, role=role, index=index)
+        seats[key] = user
+    return seats
+
+
+def sealable_election(*, opens=None, closes=None, voters: int = 2):
+    """An election in preparation that passes every check: one scrutin with two lists of one
+    candidate, ``voters`` voters on its roll, a simulated key, and a bureau. Returns
+    (election, bureau)."""
+    from ballots.crypto.keys import ceremony_simulate
+    from ballots.models import ElectionKey
+    from ballots.services import election_key_install
+    from elections.models import Candidate
+
+    kwargs = {"state": Election.State.PREPARATION}
+    if opens is not None:
+        kwargs["opens"] = opens
+    if closes is not None:
+        kwargs["closes"] = closes
+    election = ElectionFactory(**kwargs)
+    scrutin = ScrutinFactory(election=election, seats=1)
+    for i in range(2):
+        candidate_list = CandidateListFactory(
+            scrutin=scrutin, code=f"liste-{i + 1}", name=f"Liste {i + 1}", order=i
+        )
+        Candidate.objects.create(candidate_list=candidate_list, name=f"Candidat {i + 1}", order=0)
+    for i in range(voters):
+        make_voter(election=election, scrutins=(scrutin,), first_name=f"Camille{i}")
+    ceremony = ceremony_simulate(
+        election=str(election.pk), president="p", secretary="s", delegates=[("d1", 1), ("d2", 2)], threshold=2
+    )
+    election_key_install(election=election, record=ceremony.record, origin=ElectionKey.Origin.SIMULATED)
+    return election, bureau_for(election)
+
+
+def seal_by_bureau(election, bureau, members=("president", "delegate1", "delegate2")):
+    """Each member confirms the seal the checks give now; the last one seals."""
+    from ballots.lifecycle import seal_confirm, seal_status
+
+    for key in members:
+        seal_confirm(election=election, user=bureau[key], seal=seal_status(election).seal)
+    election.refresh_from_db()
+    return election

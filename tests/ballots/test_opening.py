@@ -13,11 +13,17 @@ from django.db import connection
 from accounts.models import AuditEntry
 from ballots.crypto import group as g
 from ballots.crypto.keys import ceremony_hash, ceremony_simulate
+from ballots.lifecycle import LifecycleRefused, election_open, seal_checks
 from ballots.models import Ballot, BallotAlpha, ElectionKey, ScrutinParameters
 from ballots.services import KeyRecordRefused, OpeningRefused, election_key_install
-from elections.models import Election
-from elections.services import election_open
-from tests.factories import CandidateListFactory, ElectionFactory, ScrutinFactory
+from elections.models import CandidateList, Election
+from tests.factories import (
+    CandidateListFactory,
+    ElectionFactory,
+    ScrutinFactory,
+    seal_by_bureau,
+    sealable_election,
+)
 
 from ..test_security import ROOT, production_env
 
@@ -37,27 +43,33 @@ def keyed_election(origin=ElectionKey.Origin.SIMULATED, with_lists=True):
     return election, scrutin
 
 
-def test_opening_freezes_each_scrutins_parameters_and_records_them(settings):
-    election, scrutin = keyed_election()
-    election_open(election=election)
-    election.refresh_from_db()
-    assert election.state == Election.State.OPEN
+def test_sealing_freezes_each_scrutins_parameters_and_the_opening_records_them():
+    election, bureau = sealable_election()
+    scrutin = election.scrutins.get()
+    CandidateList.objects.filter(scrutin=scrutin, code="liste-1").update(order=1)
+    CandidateList.objects.filter(scrutin=scrutin, code="liste-2").update(order=0)
+    seal_by_bureau(election, bureau)
     params = ScrutinParameters.objects.get(scrutin=scrutin)
-    assert params.params["options"] == ["liste-b", "liste-a", "blank"]
+    assert params.params["options"] == ["liste-2", "liste-1", "blank"]
     assert params.params["public_key"] == election.key.public_key
-    entry = AuditEntry.objects.filter(action="election.open").get()
+    entry = AuditEntry.objects.filter(action="election.seal").get()
     assert entry.new_values["fingerprints"] == {scrutin.code: params.fingerprint}
-    with pytest.raises(OpeningRefused):
+    election_open(election=election)
+    assert Election.objects.get(pk=election.pk).state == Election.State.OPEN
+    with pytest.raises(LifecycleRefused):
         election_open(election=election)  # already open
 
 
 def test_a_simulated_key_cannot_open_where_settings_forbid_it(settings):
+    election, bureau = sealable_election()
+    seal_by_bureau(election, bureau)
     settings.ISOLOIR_SIMULATED_KEYS_ALLOWED = False
-    election, _ = keyed_election()
-    with pytest.raises(OpeningRefused, match="détenteurs de clé"):
+    with pytest.raises(LifecycleRefused, match="détenteurs de clé"):
         election_open(election=election)
-    assert Election.objects.get(pk=election.pk).state == Election.State.PREPARATION
-    ceremony_election, _ = keyed_election(origin=ElectionKey.Origin.CEREMONY)
+    assert Election.objects.get(pk=election.pk).state == Election.State.SEALED
+    ceremony_election, ceremony_bureau = sealable_election()
+    ElectionKey.objects.filter(election=ceremony_election).update(origin=ElectionKey.Origin.CEREMONY)
+    seal_by_bureau(ceremony_election, ceremony_bureau)
     election_open(election=ceremony_election)
 
 
@@ -115,14 +127,14 @@ def test_a_key_record_for_another_election_or_with_a_changed_hash_is_refused():
     assert AuditEntry.objects.filter(action="election.key.install").count() == 1
 
 
-def test_opening_is_refused_without_a_key_or_with_a_scrutin_without_lists():
+def test_sealing_checks_refuse_an_election_without_a_key_or_with_a_scrutin_without_lists():
     election = ElectionFactory(state=Election.State.PREPARATION)
     CandidateListFactory(scrutin=ScrutinFactory(election=election))
-    with pytest.raises(OpeningRefused, match="cérémonie"):
-        election_open(election=election)
+    checks = {c.code: c for c in seal_checks(election)}
+    assert not checks["key"].ok and "cérémonie" in checks["key"].detail
     empty, _ = keyed_election(with_lists=False)
-    with pytest.raises(OpeningRefused, match="aucune liste"):
-        election_open(election=empty)
+    checks = {c.code: c for c in seal_checks(empty)}
+    assert not checks["lists"].ok and "aucune liste" in checks["lists"].detail
     assert not ScrutinParameters.objects.exists()
 
 

@@ -424,8 +424,8 @@ def test_a_scrutin_added_after_the_opening_has_no_ballot_yet(open_election, scru
 # --- issue 13: the services hold the rules by themselves --------------------------------------------
 
 CLOSED_MESSAGES = {
-    Election.State.PREPARATION: "Le vote n'est pas encore ouvert.",
-    Election.State.SEALED: "Le vote n'est pas encore ouvert.",
+    Election.State.PREPARATION: "Le vote n'est pas encore ouvert : il ouvrira le ",
+    Election.State.SEALED: "Le vote n'est pas encore ouvert : il ouvrira le ",
     Election.State.SUSPENDED: "Le vote est suspendu par le bureau de vote.",
     Election.State.CLOSED: "Le vote est clos.",
     Election.State.COUNTED: "Le vote est clos.",

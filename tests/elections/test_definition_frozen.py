@@ -1,7 +1,7 @@
 """The election's definition is read-only once it leaves preparation (issue 12, item 4).
 
 Scrutins, candidate lists, candidates and their documents, and the rolls, change only
-while the election is in preparation (``election_definition_editable``), for every role
+while the election is in preparation (``elections.lifecycle.definition_editable``), for every role
 and through every door (change, add, delete, bulk delete, inlines, model ``clean``); an
 RH referent changes only the scrutins of their own establishments.
 """
@@ -14,13 +14,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
 from elections import imports
+from elections.lifecycle import definition_editable
 from elections.models import (
     Candidate,
     CandidateList,
     Election,
     RollEntry,
     Scrutin,
-    election_definition_editable,
 )
 from tests.factories import (
     CandidateListFactory,
@@ -128,7 +128,7 @@ def refused(response) -> bool:
 
 @pytest.mark.parametrize("state", list(Election.State))
 def test_the_definition_is_editable_in_preparation_only(state):
-    assert election_definition_editable(Election(state=state)) is (state == Election.State.PREPARATION)
+    assert definition_editable(Election(state=state)) is (state == Election.State.PREPARATION)
 
 
 def test_the_imports_use_the_same_predicate(world):

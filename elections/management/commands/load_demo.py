@@ -30,10 +30,19 @@ from accounts import services as account_services
 from accounts import votecode
 from accounts.models import User
 from accounts.roles import roles_sync
+from ballots import lifecycle
 from ballots.crypto.keys import ceremony_simulate
-from ballots.models import Ballot, BallotAlpha, ElectionKey, Emargement, ScrutinParameters
+from ballots.models import (
+    Ballot,
+    BallotAlpha,
+    ElectionKey,
+    ElectionSeal,
+    Emargement,
+    ScrutinFreeze,
+    ScrutinParameters,
+)
 from ballots.services import election_key_install
-from elections import demo, services
+from elections import demo
 from elections.context_processors import footer_pages_forget
 from elections.models import (
     BureauMember,
@@ -271,19 +280,18 @@ class Command(BaseCommand):
         # demo also loads into a database that was flushed.
         roles_sync(django_apps)
         public_pages_sync(django_apps)
-        old = Election.objects.filter(pk=DEMO_ELECTION_ID).first()
-        if old is not None:
+        for old in Election.objects.filter(pk__in=[DEMO_ELECTION_ID, PREPARATION_ELECTION_ID]):
             # The vote's rows are protected against deletion everywhere else.
             BallotAlpha.objects.filter(scrutin__election=old).delete()
             Ballot.objects.filter(scrutin__election=old).delete()
             Emargement.objects.filter(scrutin__election=old).delete()
+            ScrutinFreeze.objects.filter(scrutin__election=old).delete()
             ScrutinParameters.objects.filter(scrutin__election=old).delete()
+            ElectionSeal.objects.filter(election=old).delete()
             ElectionKey.objects.filter(election=old).delete()
             User.objects.filter(voter__election=old).delete()
+            shutil.rmtree(Path(settings.MEDIA_ROOT) / "listes" / str(old.pk), ignore_errors=True)
             old.delete()
-        shutil.rmtree(Path(settings.MEDIA_ROOT) / "listes" / str(DEMO_ELECTION_ID), ignore_errors=True)
-        User.objects.filter(voter__election_id=PREPARATION_ELECTION_ID).delete()
-        Election.objects.filter(pk=PREPARATION_ELECTION_ID).delete()
 
         opens = timezone.localtime().replace(minute=0, second=0, microsecond=0)
         election = Election.objects.create(
@@ -331,7 +339,19 @@ class Command(BaseCommand):
         self._load_staff(election, establishments)
         self._load_key(election)
         self._load_preparation(opens)
-        return services.election_open(election=election, actor=None)
+        return self._seal_and_open(election)
+
+    def _seal_and_open(self, election) -> Election:
+        """Sealed through the real services, each confirmation by a demo bureau member's own
+        account; then the calendar opens it (its opening time is the start of this hour)."""
+        for username in ("president", "delegue1", "delegue2"):
+            status = lifecycle.seal_status(election)
+            lifecycle.seal_confirm(
+                election=election, user=User.objects.get(username=username), seal=status.seal
+            )
+        lifecycle.lifecycle_step(election)
+        election.refresh_from_db()
+        return election
 
     def _load_preparation(self, opens) -> None:
         """An election whose rolls are still open: the RH referent imports voters there."""

@@ -1,0 +1,177 @@
+"""« Contrôler l'intégrité » (R. 211-542, issue 15, item 6): a background job with progress.
+
+It recomputes the seal from what the database holds now and compares it with the one
+recorded at the sealing (naming the parts that differ), then, scrutin by scrutin,
+checks the frozen parameters, verifies every ballot with ``ballots.crypto``, the weeding
+(no alpha twice in a box, the weeding index matching the ballots), that ballots and
+émargements are as many, and after the freeze that ``box_hash`` and the counts are the
+recorded ones. The outcome goes to the job and to the audit trail.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.audit import audit_record
+from elections import lifecycle
+from elections.models import Election
+
+from . import crypto
+from .lifecycle import LifecycleRefused, _seat_required, seal_document, seal_of
+from .models import Ballot, BallotAlpha, ElectionSeal, Emargement, IntegrityCheck, ScrutinFreeze
+
+PROGRESS_EVERY = 200
+
+
+@transaction.atomic
+def integrity_check_request(*, election: Election, user, address: str | None = None) -> IntegrityCheck:
+    """Queue a check for a bureau member; one at a time per election."""
+    from .tasks import integrity_check_run
+
+    election = Election.objects.select_for_update().get(pk=election.pk)
+    _seat_required(user, election, "integrity")
+    if not lifecycle.integrity_checkable(election):
+        raise LifecycleRefused("L'élection n'est pas encore scellée : il n'y a ni sceau ni urne à contrôler.")
+    running = IntegrityCheck.objects.filter(
+        election=election, status__in=(IntegrityCheck.Status.QUEUED, IntegrityCheck.Status.RUNNING)
+    ).first()
+    if running is not None:
+        return running
+    check = IntegrityCheck.objects.create(election=election, created_by=user)
+    audit_record(
+        actor=user,
+        action="election.integrity.request",
+        instance=election,
+        new={"job": str(check.pk)},
+        address=address,
+    )
+    transaction.on_commit(lambda: integrity_check_run.enqueue(str(check.pk)))
+    return check
+
+
+def _seal_differences(recorded: dict[str, Any], current: dict[str, Any]) -> list[str]:
+    """Which parts of the sealed parameters differ now, in French."""
+    found = []
+    for key, label in (
+        ("name", "le nom de l'élection"),
+        ("opens", "l'ouverture"),
+        ("closes", "la fermeture"),
+        ("public_key", "la clé publique"),
+        ("code_version", "la version du code"),
+    ):
+        if recorded.get(key) != current.get(key):
+            found.append(f"{label} a changé")
+    old = {s["code"]: s for s in recorded.get("scrutins", [])}
+    new = {s["code"]: s for s in current.get("scrutins", [])}
+    for code in sorted(old.keys() | new.keys()):
+        a, b = old.get(code), new.get(code)
+        if a is None or b is None:
+            found.append(f"le scrutin {code} a été {'ajouté' if a is None else 'supprimé'}")
+            continue
+        for key, label in (
+            ("lists", "les listes, candidats ou documents"),
+            ("roll", "la liste électorale"),
+            ("parameters", "les paramètres publics"),
+            ("name", "le nom"),
+            ("seats", "le nombre de sièges"),
+            ("kind", "la nature"),
+        ):
+            if a.get(key) != b.get(key):
+                found.append(
+                    f"scrutin {code} : {label} ont changé"
+                    if key in ("lists",)
+                    else f"scrutin {code} : {label} a changé"
+                )
+    return found or ["le sceau recalculé diffère du sceau enregistré"]
+
+
+def integrity_check_perform(check: IntegrityCheck) -> IntegrityCheck:
+    """Run one check (the job's body); never raises for what it finds."""
+    if not IntegrityCheck.objects.filter(pk=check.pk, status=IntegrityCheck.Status.QUEUED).update(
+        status=IntegrityCheck.Status.RUNNING
+    ):
+        check.refresh_from_db()
+        return check
+    election = check.election
+    findings: list[str] = []
+    sealed = ElectionSeal.objects.filter(election=election).first()
+    if sealed is None:
+        findings.append("aucun sceau enregistré")
+    else:
+        document = seal_document(election)
+        if seal_of(document) != sealed.seal:
+            findings.extend(_seal_differences(sealed.document, document))
+    scrutins = list(election.scrutins.select_related("parameters").order_by("order", "pk"))
+    check.total = Ballot.objects.filter(scrutin__in=scrutins).count()
+    check.save(update_fields=["status", "total"])
+    done = 0
+    for scrutin in scrutins:
+        stored = getattr(scrutin, "parameters", None)
+        if stored is None:
+            findings.append(f"scrutin {scrutin.code} : paramètres publics absents")
+            continue
+        try:
+            params = crypto.ScrutinParameters.from_json(stored.params)
+        except crypto.CryptoError:
+            findings.append(f"scrutin {scrutin.code} : paramètres publics illisibles")
+            continue
+        if params.fingerprint != stored.fingerprint:
+            findings.append(f"scrutin {scrutin.code} : l'empreinte des paramètres ne correspond pas")
+        seen: set[str] = set()
+        references = []
+        bad = 0
+        for ballot in Ballot.objects.filter(scrutin=scrutin).order_by("reference").iterator(chunk_size=500):
+            references.append(ballot.reference)
+            try:
+                verified = crypto.verify_ballot(params, ballot.ballot)
+            except (crypto.CryptoError, UnicodeEncodeError):
+                bad += 1
+            else:
+                if verified.reference != ballot.reference:
+                    bad += 1
+                repeated = seen.intersection(verified.alphas)
+                if repeated:
+                    findings.append(
+                        f"scrutin {scrutin.code} : un alpha apparaît deux fois dans l'urne (rejeu)"
+                    )
+                seen.update(verified.alphas)
+            done += 1
+            if done % PROGRESS_EVERY == 0:
+                IntegrityCheck.objects.filter(pk=check.pk).update(done=done)
+        if bad:
+            findings.append(f"scrutin {scrutin.code} : {bad} bulletin(s) ne se vérifient pas")
+        indexed = set(BallotAlpha.objects.filter(scrutin=scrutin).values_list("alpha", flat=True))
+        if indexed != seen:
+            findings.append(f"scrutin {scrutin.code} : l'index de désherbage ne correspond pas aux bulletins")
+        emargements = Emargement.objects.filter(scrutin=scrutin).count()
+        if emargements != len(references):
+            findings.append(
+                f"scrutin {scrutin.code} : {len(references)} bulletin(s) pour {emargements} émargement(s)"
+            )
+        frozen = ScrutinFreeze.objects.filter(scrutin=scrutin).first()
+        if frozen is not None:
+            if frozen.box_hash != crypto.box_hash(stored.fingerprint, references):
+                findings.append(
+                    f"scrutin {scrutin.code} : l'urne ne correspond plus à son empreinte figée (box_hash)"
+                )
+            if (frozen.ballots, frozen.emargements) != (len(references), emargements):
+                findings.append(
+                    f"scrutin {scrutin.code} : les compteurs ne sont plus ceux figés à la clôture"
+                )
+    check.ok = not findings
+    check.report = findings
+    check.done = done
+    check.status = IntegrityCheck.Status.DONE
+    check.finished = timezone.now()
+    with transaction.atomic():
+        check.save(update_fields=["ok", "report", "done", "status", "finished"])
+        audit_record(
+            actor=check.created_by,
+            action="election.integrity.result",
+            instance=election,
+            new={"job": str(check.pk), "ok": check.ok, "findings": findings, "ballots": done},
+        )
+    return check
