@@ -57,8 +57,6 @@ def _seal_differences(recorded: dict[str, Any], current: dict[str, Any]) -> list
     found = []
     for key, label in (
         ("name", "le nom de l'élection"),
-        ("opens", "l'ouverture"),
-        ("closes", "la fermeture"),
         ("public_key", "la clé publique"),
         ("code_version", "la version du code"),
     ):

@@ -269,10 +269,6 @@ def scrutin_parameters_of(scrutin: Scrutin, public_key: str) -> crypto.ScrutinPa
     )
 
 
-def _utc(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).isoformat()
-
-
 def seal_document(election: Election) -> dict[str, Any]:
     """The election's public parameters as the seal covers them (canonical JSON-ready)."""
     key = ElectionKey.objects.filter(election=election).first()
@@ -313,8 +309,6 @@ def seal_document(election: Election) -> dict[str, Any]:
     return {
         "election": str(election.pk),
         "name": election.name,
-        "opens": _utc(election.opens),
-        "closes": _utc(election.closes),
         "public_key": public_key,
         "scrutins": scrutins,
         "code_version": code_version(),
