@@ -38,7 +38,7 @@ class ElectionKey(models.Model):
 
 
 class ScrutinParameters(models.Model):
-    """A scrutin's public parameters, frozen when the vote opens; ballots name its fingerprint."""
+    """A scrutin's public parameters, frozen at the sealing; ballots name its fingerprint."""
 
     scrutin = models.OneToOneField(
         "elections.Scrutin", on_delete=models.PROTECT, related_name="parameters", verbose_name="scrutin"

@@ -33,7 +33,13 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-FROZEN_STATES = [Election.State.SEALED, Election.State.OPEN, Election.State.SUSPENDED, Election.State.CLOSED]
+FROZEN_STATES = [
+    Election.State.SEALED,
+    Election.State.OPEN,
+    Election.State.SUSPENDED,
+    Election.State.CLOSING,
+    Election.State.CLOSED,
+]
 ROLES = ["referent", "bureau", "superuser"]
 
 
@@ -131,9 +137,10 @@ def test_the_definition_is_editable_in_preparation_only(state):
     assert definition_editable(Election(state=state)) is (state == Election.State.PREPARATION)
 
 
-def test_the_imports_use_the_same_predicate(world):
+@pytest.mark.parametrize("state", [Election.State.SEALED, Election.State.OPEN])
+def test_the_imports_use_the_same_predicate(world, state):
     assert not hasattr(imports, "rolls_editable")
-    freeze(world, Election.State.OPEN)
+    freeze(world, state)
     world["election"].refresh_from_db()
     admin = User.objects.create_superuser("chef", password="chef-password-123")  # noqa: S106
     with pytest.raises(imports.ImportRefused, match="ne peuvent plus changer"):
