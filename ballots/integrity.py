@@ -99,7 +99,7 @@ def integrity_check_perform(check: IntegrityCheck) -> IntegrityCheck:
     if sealed is None:
         findings.append("aucun sceau enregistré")
     else:
-        document = seal_document(election)
+        document = seal_document(election, fresh=True)
         if seal_of(document) != sealed.seal:
             findings.extend(_seal_differences(sealed.document, document))
     scrutins = list(election.scrutins.select_related("parameters").order_by("order", "pk"))

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -241,9 +242,22 @@ def seal_checks(election: Election, *, now: dt.datetime | None = None) -> list[C
 # --- the seal ---------------------------------------------------------------------------
 
 
-def _file_digest(field_file) -> str:
+def _file_digest(field_file, *, fresh: bool = False) -> str:
+    """SHA-256 of a list's document. The dashboard recomputes the seal on every view, so the
+    digest is cached by (name, size, modification time); the integrity check and the sealing
+    itself read every byte (``fresh``)."""
     if not field_file:
         return ""
+    storage = field_file.storage
+    try:
+        stamp = f"{field_file.name}:{storage.size(field_file.name)}:{storage.get_modified_time(field_file.name).timestamp()}"
+    except (OSError, NotImplementedError):
+        return "absent"
+    cache_key = "isoloir:document-sha256:" + hashlib.sha256(stamp.encode()).hexdigest()
+    if not fresh:
+        cached = cache.get(cache_key)
+        if cached:
+            return cached
     digest = hashlib.sha256()
     try:
         with field_file.open("rb") as handle:
@@ -251,6 +265,7 @@ def _file_digest(field_file) -> str:
                 digest.update(chunk)
     except OSError:
         return "absent"
+    cache.set(cache_key, digest.hexdigest(), timeout=24 * 3600)
     return digest.hexdigest()
 
 
@@ -269,8 +284,11 @@ def scrutin_parameters_of(scrutin: Scrutin, public_key: str) -> crypto.ScrutinPa
     )
 
 
-def seal_document(election: Election) -> dict[str, Any]:
-    """The election's public parameters as the seal covers them (canonical JSON-ready)."""
+def seal_document(election: Election, *, fresh: bool = False) -> dict[str, Any]:
+    """The election's public parameters as the seal covers them (canonical JSON-ready).
+
+    ``fresh`` reads every document again (the sealing, the freeze, the integrity check).
+    """
     key = ElectionKey.objects.filter(election=election).first()
     public_key = key.public_key if key else ""
     scrutins = []
@@ -292,9 +310,9 @@ def seal_document(election: Election) -> dict[str, Any]:
                         for c in sorted(cl.candidates.all(), key=lambda c: (c.order, c.pk))
                     ],
                     "documents": {
-                        "logo": _file_digest(cl.logo),
-                        "profession_de_foi": _file_digest(cl.profession_de_foi),
-                        "candidates_pdf": _file_digest(cl.candidates_pdf),
+                        "logo": _file_digest(cl.logo, fresh=fresh),
+                        "profession_de_foi": _file_digest(cl.profession_de_foi, fresh=fresh),
+                        "candidates_pdf": _file_digest(cl.candidates_pdf, fresh=fresh),
                     },
                 }
                 for cl in lists
@@ -319,8 +337,8 @@ def seal_of(document: dict[str, Any]) -> str:
     return crypto.encoding.sha256(crypto.encoding.canonical_json(document)).hex()
 
 
-def seal_compute(election: Election) -> str:
-    return seal_of(seal_document(election))
+def seal_compute(election: Election, *, fresh: bool = False) -> str:
+    return seal_of(seal_document(election, fresh=fresh))
 
 
 @dataclass
@@ -429,7 +447,7 @@ def election_seal(*, election: Election, actor=None, address: str | None = None)
         )
     key = election_key_check(election)
     frozen = _parameters_freeze(election, key)
-    document = seal_document(election)
+    document = seal_document(election, fresh=True)
     seal = seal_of(document)
     if seal != status.seal:  # the frozen parameters are the ones the seal was computed with
         raise LifecycleRefused("Le sceau a changé pendant le scellement : recommencez.")
@@ -560,7 +578,7 @@ def election_freeze(*, election: Election, actor=None, now: dt.datetime | None =
         )
         boxes[scrutin.code] = {"box_hash": box, "ballots": len(references), "emargements": emargements}
     recorded = ElectionSeal.objects.get(election=election).seal
-    recomputed = seal_compute(election)
+    recomputed = seal_compute(election, fresh=True)
     return _transition(
         election,
         Transition.FREEZE,

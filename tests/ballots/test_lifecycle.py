@@ -296,3 +296,18 @@ def test_suspension_blocks_casting_until_the_president_resumes_with_a_reason():
         ("election.suspend", "Panne du réseau", bureau["president"].pk),
         ("election.resume", "Réseau rétabli", bureau["president"].pk),
     ]
+
+
+def test_the_seal_covers_the_bytes_of_each_list_document(settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    election, bureau = sealable_election()
+    candidate_list = CandidateList.objects.get(scrutin__election=election, code="liste-1")
+    candidate_list.profession_de_foi.save("pdf.pdf", ContentFile(b"%PDF-1.4 version du 1er octobre"))
+    seal_by_bureau(election, bureau)
+    recorded = ElectionSeal.objects.get(election=election)
+    assert lifecycle.seal_compute(election, fresh=True) == recorded.seal
+    path = tmp_path / candidate_list.profession_de_foi.name
+    path.write_bytes(b"%PDF-1.4 version du 2 octobre!")  # same name, other bytes
+    assert lifecycle.seal_compute(election, fresh=True) != recorded.seal
