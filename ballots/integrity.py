@@ -23,7 +23,46 @@ from . import crypto
 from .lifecycle import LifecycleRefused, _seat_required, seal_document, seal_of
 from .models import Ballot, BallotAlpha, ElectionSeal, Emargement, IntegrityCheck, ScrutinFreeze
 
-PROGRESS_EVERY = 200
+CHUNK = 500
+
+
+def _counts(scrutin) -> tuple[int, int]:
+    """(ballots, émargements) of a scrutin, read by one SQL statement."""
+    from django.db.models import Count, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    def count_of(model):
+        return Coalesce(
+            Subquery(
+                model.objects.filter(scrutin=OuterRef("pk"))
+                .order_by()
+                .values("scrutin")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
+        )
+
+    row = (
+        type(scrutin)
+        .objects.filter(pk=scrutin.pk)
+        .annotate(ballots_n=count_of(Ballot), emargements_n=count_of(Emargement))
+        .values_list("ballots_n", "emargements_n")
+        .get()
+    )
+    return row[0], row[1]
+
+
+def _chunks(queryset, size: int):
+    """The rows of ``queryset`` (ordered by a unique key) in lists of ``size``, keyset-paginated."""
+    last = None
+    while True:
+        page = queryset if last is None else queryset.filter(reference__gt=last)
+        chunk = list(page[:size])
+        if not chunk:
+            return
+        yield chunk
+        last = chunk[-1].reference
 
 
 @transaction.atomic
@@ -118,37 +157,49 @@ def integrity_check_perform(check: IntegrityCheck) -> IntegrityCheck:
             continue
         if params.fingerprint != stored.fingerprint:
             findings.append(f"scrutin {scrutin.code} : l'empreinte des paramètres ne correspond pas")
+        # Ballots and émargements counted in one statement: one snapshot, even while voters
+        # vote (a vote writes both in one transaction).
+        ballots_n, emargements_n = _counts(scrutin)
         seen: set[str] = set()
         references = []
-        bad = 0
-        for ballot in Ballot.objects.filter(scrutin=scrutin).order_by("reference").iterator(chunk_size=500):
-            references.append(ballot.reference)
-            try:
-                verified = crypto.verify_ballot(params, ballot.ballot)
-            except (crypto.CryptoError, UnicodeEncodeError):
-                bad += 1
-            else:
+        bad = unindexed = replayed = 0
+        for chunk in _chunks(Ballot.objects.filter(scrutin=scrutin).order_by("reference"), CHUNK):
+            indexed: dict[Any, set[str]] = {}
+            for ballot_id, alpha in BallotAlpha.objects.filter(ballot__in=[b.pk for b in chunk]).values_list(
+                "ballot_id", "alpha"
+            ):
+                indexed.setdefault(ballot_id, set()).add(alpha)
+            for ballot in chunk:
+                references.append(ballot.reference)
+                try:
+                    verified = crypto.verify_ballot(params, ballot.ballot)
+                except (crypto.CryptoError, UnicodeEncodeError):
+                    bad += 1
+                    continue
                 if verified.reference != ballot.reference:
                     bad += 1
-                repeated = seen.intersection(verified.alphas)
-                if repeated:
-                    findings.append(
-                        f"scrutin {scrutin.code} : un alpha apparaît deux fois dans l'urne (rejeu)"
-                    )
+                if seen.intersection(verified.alphas):
+                    replayed += 1
                 seen.update(verified.alphas)
-            done += 1
-            if done % PROGRESS_EVERY == 0:
-                IntegrityCheck.objects.filter(pk=check.pk).update(done=done)
+                if indexed.get(ballot.pk, set()) != set(verified.alphas):
+                    unindexed += 1
+            done += len(chunk)
+            IntegrityCheck.objects.filter(pk=check.pk).update(done=done)
         if bad:
             findings.append(f"scrutin {scrutin.code} : {bad} bulletin(s) ne se vérifient pas")
-        indexed = set(BallotAlpha.objects.filter(scrutin=scrutin).values_list("alpha", flat=True))
-        if indexed != seen:
-            findings.append(f"scrutin {scrutin.code} : l'index de désherbage ne correspond pas aux bulletins")
-        emargements = Emargement.objects.filter(scrutin=scrutin).count()
-        if emargements != len(references):
+        if replayed:
             findings.append(
-                f"scrutin {scrutin.code} : {len(references)} bulletin(s) pour {emargements} émargement(s)"
+                f"scrutin {scrutin.code} : {replayed} bulletin(s) reprennent un alpha déjà dans l'urne (rejeu)"
             )
+        if unindexed:
+            findings.append(
+                f"scrutin {scrutin.code} : l'index de désherbage ne correspond pas à {unindexed} bulletin(s)"
+            )
+        if ballots_n != emargements_n:
+            findings.append(
+                f"scrutin {scrutin.code} : {ballots_n} bulletin(s) pour {emargements_n} émargement(s)"
+            )
+        emargements = emargements_n
         frozen = ScrutinFreeze.objects.filter(scrutin=scrutin).first()
         if frozen is not None:
             if frozen.box_hash != crypto.box_hash(stored.fingerprint, references):
