@@ -75,6 +75,11 @@ RULES: list[tuple[str, str, str]] = [
         "vote_code_issue_letter(voter=voter, audit=False)",
         "equivalent: with audit=False the actor is not used (the batch's own entry names it)",
     ),
+    (
+        "accounts.votecode.x_vote_code_request__*",
+        "origin=VoteCode.Origin.EMAIL, ).update(revoked=True)",
+        "equivalent: the codes already revoked are set revoked again, which changes no row",
+    ),
     ("*", "select_related(", "equivalent: a query optimisation, the objects read are the same"),
     ("*", "prefetch_related(", "equivalent: a query optimisation, the objects read are the same"),
     (
