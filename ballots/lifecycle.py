@@ -469,7 +469,7 @@ def election_seal(*, election: Election, actor=None, address: str | None = None)
             "code_version": document["code_version"],
         },
     )
-    _schedule(election)
+    lifecycle_schedule(election)
     return election
 
 
@@ -488,7 +488,7 @@ def _parameters_freeze(election: Election, key: ElectionKey) -> list[ScrutinPara
     return frozen
 
 
-def _schedule(election: Election) -> None:
+def lifecycle_schedule(election: Election) -> None:
     """Queue the calendar's transitions (``lifecycle_tick`` catches up whatever is missed)."""
     from .tasks import lifecycle_due
 

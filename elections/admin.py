@@ -21,7 +21,7 @@ from .access import scrutin_definition_changeable, staff_sees_all_establishments
 from .charts import bar_chart, line_chart
 from .context_processors import footer_pages_forget
 from .forms import LetterBatchForm, VoterImportConfirmForm, VoterImportForm, VoterRequestAdminForm
-from .lifecycle import definition_editable, definition_editable_q
+from .lifecycle import definition_editable, definition_editable_q, sealed
 from .models import (
     BureauMember,
     Candidate,
@@ -116,6 +116,15 @@ class ElectionAdmin(AuditedModelAdmin):
         ),
     ]
     change_form_template = "admin/elections/election/change_form.html"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and sealed(obj) and {"opens", "closes"} & set(form.changed_data):
+            # The jobs queued at the sealing keep their times (they take only what is due
+            # then); new ones for the new timetable. lifecycle_tick catches up as well.
+            from ballots.lifecycle import lifecycle_schedule
+
+            lifecycle_schedule(obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """The links to the election's staff pages, each shown to whom its page admits."""

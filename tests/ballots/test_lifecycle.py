@@ -311,3 +311,32 @@ def test_the_seal_covers_the_bytes_of_each_list_document(settings, tmp_path):
     path = tmp_path / candidate_list.profession_de_foi.name
     path.write_bytes(b"%PDF-1.4 version du 2 octobre!")  # same name, other bytes
     assert lifecycle.seal_compute(election, fresh=True) != recorded.seal
+
+
+def test_a_new_timetable_after_sealing_queues_the_calendar_again(rf):
+    from django.contrib import admin
+    from django.forms.models import model_to_dict
+    from django_tasks_db.models import DBTaskResult
+
+    from accounts.models import User
+
+    election, bureau = sealable_election()
+    seal_by_bureau(election, bureau)
+    queued = DBTaskResult.objects.filter(task_path="ballots.tasks.lifecycle_due")
+    assert queued.count() == 3
+    model_admin = admin.site._registry[Election]
+    request = rf.post("/")
+    request.user = User.objects.create_superuser("chef", password="chef-password-123")  # noqa: S106
+    form_class = model_admin.get_form(request, election, change=True)
+    data = {k: v for k, v in model_to_dict(election).items() if v is not None}
+    new_closes = election.closes + dt.timedelta(hours=2)
+    for name, moment in (("opens", election.opens), ("closes", new_closes)):
+        data.pop(name)
+        data[f"{name}_0"] = timezone.localtime(moment).strftime("%Y-%m-%d")
+        data[f"{name}_1"] = timezone.localtime(moment).strftime("%H:%M:%S")
+    form = form_class(data, instance=election)
+    assert form.is_valid(), form.errors
+    model_admin.save_model(request, form.save(commit=False), form, change=True)
+    times = set(queued.values_list("run_after", flat=True))
+    assert new_closes.replace(microsecond=0) in {t.replace(microsecond=0) for t in times}
+    assert queued.count() == 6
