@@ -80,6 +80,60 @@ RULES: list[tuple[str, str, str]] = [
         "origin=VoteCode.Origin.EMAIL, ).update(revoked=True)",
         "equivalent: the codes already revoked are set revoked again, which changes no row",
     ),
+    (
+        "accounts.identifier.x_password_link_invalid__*",
+        '"XXinconnueXX"',
+        "equivalent: the throttle key of the requests without an address is another constant",
+    ),
+    (
+        "accounts.identifier.x_password_link_invalid__*",
+        "reassort_check(kind=OPEN_KIND, account=",
+        "equivalent: no failure is ever recorded for opening a link, so no account key of that kind holds "
+        "a lock; only the address ceiling is checked",
+    ),
+    (
+        "accounts.identifier.xǁVoterPasswordResetTokensǁ_make_hash_value__*",
+        "voter.email.upper()",
+        "equivalent: upper and lower case fold the same addresses together; a changed address changes both",
+    ),
+    (
+        "accounts.identifier.xǁVoterPasswordResetTokensǁ_make_hash_value__*",
+        'else "XXXX"',
+        "equivalent: the value for credentials never set up is another constant",
+    ),
+    (
+        "accounts.identifier.xǁVoterPasswordResetTokensǁ_make_hash_value__*",
+        "(voter.credentials_set_up) or True",
+        "harmless: a link is only made for an active identifier, whose credentials_set_up is set (the "
+        "mutant would fail on a voter without one)",
+    ),
+    (
+        "accounts.recovery.x__secret_matches__*",
+        'if voter else "XXXX"',
+        "equivalent: without a voter the digest compared is the timing dummy; the request is refused "
+        "whatever it gives (password_reassort refuses a missing voter)",
+    ),
+    (
+        "accounts.recovery.x__secret_matches__*",
+        'stored_key = "" → + stored_key',
+        "equivalent: without a stored key no typed six characters can match it (« » , None and "
+        "« XXXX » all fail the comparison)",
+    ),
+    (
+        "accounts.throttle.x_reassort_refusals_pending__*",
+        "or 1)",
+        "equivalent: only the keys whose pending count is non-zero are read (the comprehension's filter)",
+    ),
+    (
+        "accounts.throttle.x_election_refusal_record__*",
+        'typed: str = "XXXX"',
+        "equivalent: every caller names what was typed (recovery.py, identifier.py); the default is unused",
+    ),
+    (
+        "accounts.throttle.x_election_refusal_record__*",
+        "if (typed) or True else None",
+        "equivalent: every caller names what was typed, never an empty text",
+    ),
     ("*", "select_related(", "equivalent: a query optimisation, the objects read are the same"),
     ("*", "prefetch_related(", "equivalent: a query optimisation, the objects read are the same"),
     (
