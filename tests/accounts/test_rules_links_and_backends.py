@@ -134,3 +134,65 @@ def test_an_inactive_staff_account_neither_logs_in_nor_keeps_its_session():
     staff.save(update_fields=["is_active"])
     assert backend.authenticate(request, username="agent-inactif", password="staff-password-123") is None
     assert backend.get_user(staff.pk) is None
+
+
+def identifier_login(voter_or_election, identifier_typed, address):
+    from accounts.services import voter_identifier_login_attempt
+
+    request = RequestFactory().post("/connexion/", REMOTE_ADDR=address)
+    election = getattr(voter_or_election, "election", voter_or_election)
+    return voter_identifier_login_attempt(
+        request, election=election, identifier=identifier_typed, password="pas-le-bon-mot-de-passe"
+    )
+
+
+def test_identifier_login_failures_delay_that_identifier_in_that_election_only(settings):
+    settings.LOGIN_ACCOUNT_DELAY_AFTER = 2
+    voter = identifier_voter()
+    for n in range(2):
+        assert identifier_login(voter, "camille@example.org", f"192.0.2.{n + 1}").wait_seconds == 0
+    assert identifier_login(voter, "Camille@example.org", "192.0.2.9").wait_seconds > 0
+    assert identifier_login(voter, "dominique@example.org", "192.0.2.9").wait_seconds == 0
+    other = ElectionFactory(login_mode=Election.LoginMode.IDENTIFIER, vote_code_enabled=True)
+    assert identifier_login(other, "camille@example.org", "192.0.2.9").wait_seconds == 0
+
+
+def test_the_identifier_backend_refuses_incomplete_credentials_without_an_error():
+    from accounts.backends import IdentifierBackend
+
+    voter = identifier_voter()
+    backend = IdentifierBackend()
+    request = RequestFactory().post("/connexion/")
+    assert backend.authenticate(request, identifier="camille@example.org", password="x") is None
+    assert backend.authenticate(request, election=voter.election, password="x") is None
+    assert backend.authenticate(request, election=voter.election, identifier="camille@example.org") is None
+
+
+def test_an_unknown_identifier_costs_one_password_hash_as_a_known_one():
+    from unittest import mock
+
+    from accounts.backends import IdentifierBackend
+    from accounts.hashers import IsoloirArgon2PasswordHasher
+
+    voter = identifier_voter()
+    request = RequestFactory().post("/connexion/")
+    for typed in ("camille@example.org", "personne@example.org"):
+        calls = []
+        encode, verify = IsoloirArgon2PasswordHasher.encode, IsoloirArgon2PasswordHasher.verify
+
+        def counting_encode(self, *args, _encode=encode, calls=calls, **kwargs):
+            calls.append("encode")
+            return _encode(self, *args, **kwargs)
+
+        def counting_verify(self, *args, _verify=verify, calls=calls, **kwargs):
+            calls.append("verify")
+            return _verify(self, *args, **kwargs)
+
+        with (
+            mock.patch.object(IsoloirArgon2PasswordHasher, "encode", counting_encode),
+            mock.patch.object(IsoloirArgon2PasswordHasher, "verify", counting_verify),
+        ):
+            IdentifierBackend().authenticate(
+                request, election=voter.election, identifier=typed, password="pas-le-bon-mot-de-passe"
+            )
+        assert len(calls) == 1, typed

@@ -219,6 +219,7 @@ def test_refusals_still_pending_are_written_at_the_next_link_sent_from_that_addr
     entries = AuditEntry.objects.filter(action="reassort.password_link.refused").order_by("id")
     assert [e.new_values["count"] for e in entries] == [1, 2]
     assert entries[1].address == HERE
+    assert entries[1].object_label == f"demandes depuis {HERE} ({election.slug})"
 
 
 @pytest.mark.parametrize("flow_class", [PasswordReassort, PasswordLink], ids=lambda f: f.__name__)
