@@ -20,14 +20,16 @@ $(STAMP): requirements/dev.txt pyproject.toml
 install: $(STAMP)
 
 ## make demo: set up, migrate SQLite, load the demo election and serve it on :8000,
-## with one background worker (imports, letters) whose log is var/demo-worker.log
+## with one background worker (imports, letters, the calendar's jobs) whose log is var/demo-worker.log,
+## and lifecycle_tick every 30 s (opening, closing, freeze caught up) whose log is var/demo-lifecycle.log
 demo: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
 	@echo
 	@echo "Isoloir tourne sur http://127.0.0.1:8000/ — Ctrl-C pour arrêter."
 	@mkdir -p var; $(MANAGE) db_worker --no-reload > var/demo-worker.log 2>&1 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(MANAGE) lifecycle_tick --loop 30 > var/demo-lifecycle.log 2>&1 & tick=$$!; \
+	trap 'kill $$worker $$tick 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:8000 --noreload
 
 ## make test: set up and run the whole suite (SQLite; PostgreSQL when DATABASE_URL says so)

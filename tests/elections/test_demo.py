@@ -1,15 +1,23 @@
-"""make demo's election: deterministic, shaped like the seeds, and its credentials work."""
+"""make demo's elections: deterministic, shaped like the seeds, their credentials work; the first is
+sealed by the demo bureau and open, the second in preparation passes every check before the sealing."""
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
 from pypdf import PdfReader
 
-from accounts.models import User, Voter
+from accounts.models import AuditEntry, User, Voter
+from ballots import lifecycle
+from ballots.models import ElectionSeal
+from elections import imports
+from elections import lifecycle as rules
 from elections.management.commands import load_demo
-from elections.models import CandidateList, Election, Scrutin
+from elections.models import BureauMember, CandidateList, Election, Scrutin, VoterImport
+from tests.conftest import run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -41,19 +49,26 @@ def test_demo_is_the_same_on_every_run_and_readme_credentials_log_in():
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert Election.objects.filter(pk=load_demo.DEMO_ELECTION_ID).count() == 1
-    assert Voter.objects.count() == len(load_demo.VOTERS)
+    assert Election.objects.filter(pk=load_demo.PREPARATION_ELECTION_ID).count() == 1
+    assert Voter.objects.count() == len(load_demo.VOTERS) + len(load_demo.PREPARATION_VOTERS)
     readme = (load_demo.settings.BASE_DIR / "README.md").read_text()
-    for matricule, _last, _first, birth, *_ in load_demo.VOTERS:
-        key = load_demo.account_services.secrets.format_security_key(load_demo.voter_security_key(matricule))
-        birth_fr = dt.date.fromisoformat(birth).strftime("%d/%m/%Y")
-        password = load_demo.voter_password(matricule)
-        assert f"| {matricule} | {birth_fr} | {key} | {password} |" in readme
-        client = Client()
-        response = client.post(
-            "/connexion/demo-2026/",
-            {"matricule": matricule, "birth_date": birth_fr, "security_key": key, "password": password},
-        )
-        assert response.status_code == 302, matricule
+    for slug, voters in (
+        ("demo-2026", load_demo.VOTERS),
+        ("demo-2026-preparation", load_demo.PREPARATION_VOTERS),
+    ):
+        for matricule, _last, _first, birth, *_ in voters:
+            key = load_demo.account_services.secrets.format_security_key(
+                load_demo.voter_security_key(matricule)
+            )
+            birth_fr = dt.date.fromisoformat(birth).strftime("%d/%m/%Y")
+            password = load_demo.voter_password(matricule)
+            assert f"| {matricule} | {birth_fr} | {key} | {password} |" in readme
+            client = Client()
+            response = client.post(
+                f"/connexion/{slug}/",
+                {"matricule": matricule, "birth_date": birth_fr, "security_key": key, "password": password},
+            )
+            assert response.status_code == 302, matricule
     admin = User.objects.get(username=load_demo.ADMIN_USERNAME)
     assert admin.check_password(load_demo.ADMIN_PASSWORD) and admin.is_superuser
     assert f"| {load_demo.ADMIN_USERNAME} | {load_demo.ADMIN_PASSWORD} |" in readme
@@ -70,3 +85,76 @@ def test_the_demo_referent_manages_the_local_scrutin_of_their_establishment_only
     assert 'name="_save"' in client.get(f"/gestion/elections/scrutin/{local.pk}/change/").content.decode()
     page = client.get(f"/gestion/elections/scrutin/{central.pk}/change/")
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+
+
+def test_the_demo_election_is_sealed_by_the_demo_bureau_and_open_at_once():
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    election = Election.objects.get(pk=load_demo.DEMO_ELECTION_ID)
+    assert rules.accepts_ballots(election)
+    seal = ElectionSeal.objects.get(election=election)
+    confirmed = AuditEntry.objects.filter(action="election.seal.confirm", object_id=str(election.pk))
+    assert sorted(confirmed.values_list("actor__username", flat=True)) == [
+        "delegue1",
+        "delegue2",
+        "president",
+    ]
+    sealed = AuditEntry.objects.get(action="election.seal", object_id=str(election.pk))
+    assert sealed.new_values["seal"] == seal.seal and sealed.actor.username == "delegue2"
+    opened = AuditEntry.objects.get(action="election.open", object_id=str(election.pk))
+    assert opened.actor is None
+
+
+def test_the_election_in_preparation_passes_every_check_and_the_demo_bureau_seals_it():
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    election = Election.objects.get(pk=load_demo.PREPARATION_ELECTION_ID)
+    assert rules.definition_editable(election)
+    status = lifecycle.seal_status(election)
+    assert [c.code for c in status.checks if not c.ok] == []
+    assert status.checks_pass and not status.confirmations
+    assert {c.code for c in status.checks} >= {"rolls", "lists", "voters", "key", "bureau"}
+    seats = BureauMember.objects.filter(election=election, active=True)
+    assert sorted(seats.values_list("user__username", "role")) == [
+        ("delegue1", "delegate"),
+        ("delegue2", "delegate"),
+        ("delegue3", "delegate"),
+        ("president", "president"),
+        ("secretaire", "secretary"),
+    ]
+    assert all(s.lists.count() == load_demo.PREPARATION_LISTS for s in election.scrutins.all())
+    for username in ("president", "delegue1", "delegue2"):
+        lifecycle.seal_confirm(
+            election=election,
+            user=User.objects.get(username=username),
+            seal=lifecycle.seal_status(election).seal,
+        )
+    election.refresh_from_db()
+    assert rules.sealed(election) and rules.not_open_yet(election)
+    call_command("demo_open", election.slug, stdout=io.StringIO())
+    election.refresh_from_db()
+    assert rules.accepts_ballots(election)
+
+
+def test_the_referent_imports_the_csv_template_into_the_election_in_preparation():
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    election = Election.objects.get(pk=load_demo.PREPARATION_ELECTION_ID)
+    referent = User.objects.get(username="referent")
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow([column.label for column in imports.COLUMNS])
+    writer.writerow(imports.EXAMPLE_LINE)
+    job = imports.import_create(
+        election=election, user=referent, name="modele.csv", data=("\ufeff" + out.getvalue()).encode()
+    )
+    run_jobs()
+    job.refresh_from_db()
+    assert job.status == VoterImport.Status.READY, job.error
+    ddi87 = [v[0] for v in load_demo.PREPARATION_VOTERS if v[4] == "DDI87"]
+    assert job.report["counts"]["added"] == 1 and job.report["counts"]["errors"] == 0
+    assert job.report["counts"]["removed"] == len(ddi87)  # the file names DDI87: its other voters go
+    imports.import_confirm(job=job, user=referent, removals_confirmed=True)
+    run_jobs()
+    job.refresh_from_db()
+    assert job.status == VoterImport.Status.DONE
+    assert sorted(
+        election.voters.filter(establishment__code="DDI87").values_list("matricule", flat=True)
+    ) == [imports.EXAMPLE_LINE[0]]

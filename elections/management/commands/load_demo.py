@@ -1,8 +1,12 @@
 """Load the deterministic demo election: the same voters and credentials on every run.
 
-The election opens at the start of the current hour for 8 days. Running the command
-again replaces the demo election (voters, lists, documents, votes) and resets the demo
-staff passwords; nothing else in the database is touched.
+The election opens at the start of the current hour for 8 days: it is sealed through the
+real services, each confirmation by a demo bureau member's own account, and the calendar
+opens it. A second election stays in preparation, with everything a sealing needs (lists,
+candidates, voters on its rolls, a key, a bureau), to try the checks and the sealing from
+the bureau's dashboard, and the RH referent's imports. Running the command again replaces
+both demo elections (voters, lists, documents, votes) and resets the demo staff
+passwords; nothing else in the database is touched.
 
 Until the key holders' ceremony runs on their own devices, the election key is made
 here by ``ceremony_simulate`` (same public structure: president/secretary part and a
@@ -15,6 +19,7 @@ import json
 import os
 import random
 import shutil
+import unicodedata
 import uuid
 from pathlib import Path
 
@@ -58,7 +63,8 @@ from elections.models import (
 from elections.pages import public_pages_sync
 
 DEMO_ELECTION_ID = uuid.UUID("6f1c2b7e-8d3a-4f5e-9b2c-0a1d2e3f4a5b")
-# A second election, still in preparation, where the RH referent tries imports.
+# A second election, still in preparation: the bureau tries the checks and the sealing, the
+# RH referent tries imports.
 PREPARATION_ELECTION_ID = uuid.UUID("0c9e4d1a-5b7f-4e2a-8c3d-6a1b2c3d4e5f")
 SUPPORT_CONNECTION_PHONES = (
     "N° vert 0 800 808 900 (service et appel gratuits)\n05 56 42 72 47 (tarif d'une communication nationale)"
@@ -155,6 +161,26 @@ VOTERS = [
     ),
 ]
 
+# The election in preparation: its first three scrutins, three lists each, and these voters
+# (same columns as VOTERS), so that every check before the sealing passes.
+PREPARATION_SCRUTINS = 3
+PREPARATION_LISTS = 3
+PREPARATION_VOTERS = [
+    ("P0001", "Lefèvre", "Camille", "1980-06-12", "DDI87", True, ["csa-ministeriel", "csa-proximite-87"]),
+    (
+        "P0002",
+        "Fontaine",
+        "Julie",
+        "1972-10-03",
+        "DDI87",
+        True,
+        ["csa-ministeriel", "csa-proximite-87", "capn-attaches"],
+    ),
+    ("P0003", "Chevalier", "Marc", "1984-01-19", "PREF33", True, ["csa-ministeriel", "capn-attaches"]),
+    ("P0004", "Girard", "Émilie", "1991-07-07", "REC13", False, ["csa-ministeriel"]),
+    ("P0005", "Bonnet", "Antoine", "1966-04-25", "DDI87", True, ["csa-ministeriel", "csa-proximite-87"]),
+]
+
 FIRST_NAMES = [
     "Anne",
     "Bruno",
@@ -247,6 +273,11 @@ def voter_password(matricule: str) -> str:
     return f"Demo-{matricule}-vote"
 
 
+def voter_email(first: str, last: str) -> str:
+    local = f"{first}.{last}".lower()
+    return unicodedata.normalize("NFKD", local).encode("ascii", "ignore").decode() + "@demo.isoloir.localhost"
+
+
 def voter_vote_code(matricule: str) -> str:
     """The code de vote of the demo voter's paper letter (seed 004)."""
     rng = random.Random(f"isoloir-demo-vote-code-{matricule}")
@@ -307,8 +338,18 @@ class Command(BaseCommand):
             code: Establishment.objects.update_or_create(code=code, defaults={"name": name})[0]
             for code, name in ESTABLISHMENTS
         }
-        scrutins = self._load_scrutins(election)
-        for matricule, last, first, birth, estab, card, codes in VOTERS:
+        scrutins = self._load_scrutins(election, SCRUTINS, rng=random.Random("isoloir-demo-candidates"))
+        self._load_voters(election, VOTERS, scrutins, establishments)
+        self._load_pages()
+        footer_pages_forget()
+        self._load_staff(establishments)
+        self._load_bureau(election)
+        self._load_key(election)
+        self._load_preparation(opens, establishments)
+        return self._seal_and_open(election)
+
+    def _load_voters(self, election, voters, scrutins, establishments) -> None:
+        for matricule, last, first, birth, estab, card, codes in voters:
             voter, _ = account_services.voter_create(
                 actor=None,
                 election=election,
@@ -318,7 +359,7 @@ class Command(BaseCommand):
                 birth_date=dt.date.fromisoformat(birth),
                 establishment=establishments[estab],
                 affectation=establishments[estab].name,
-                email=f"{first.lower()}.{last.lower()}@demo.isoloir.localhost",
+                email=voter_email(first, last),
                 postal_address=f"{int(matricule[1:]) * 3} rue de la République\n87000 Limoges",
                 has_agent_card=card,
                 password=voter_password(matricule),
@@ -334,12 +375,6 @@ class Command(BaseCommand):
             voter.save(update_fields=["email_confirmed"])
             votecode.vote_code_issue_letter(voter=voter, code=voter_vote_code(matricule))
             RollEntry.objects.bulk_create(RollEntry(voter=voter, scrutin=scrutins[c]) for c in codes)
-        self._load_pages()
-        footer_pages_forget()
-        self._load_staff(election, establishments)
-        self._load_key(election)
-        self._load_preparation(opens)
-        return self._seal_and_open(election)
 
     def _seal_and_open(self, election) -> Election:
         """Sealed through the real services, each confirmation by a demo bureau member's own
@@ -353,8 +388,10 @@ class Command(BaseCommand):
         election.refresh_from_db()
         return election
 
-    def _load_preparation(self, opens) -> None:
-        """An election whose rolls are still open: the RH referent imports voters there."""
+    def _load_preparation(self, opens, establishments) -> Election:
+        """An election still in preparation that passes every check before the sealing (lists
+        with candidates, voters on its rolls, a simulated key, the same bureau): the bureau
+        tries the checks and the sealing there, the RH referent imports voters."""
         election = Election.objects.create(
             id=PREPARATION_ELECTION_ID,
             name="Élections professionnelles 2026 — Établissements rattachés (en préparation)",
@@ -369,13 +406,15 @@ class Command(BaseCommand):
             name="le support électeurs",
             phones="N° vert 0 800 808 900 (service et appel gratuits)",
         )
-        for order, (code, name, kind, seats, _lists) in enumerate(SCRUTINS[:3]):
-            scrutin = Scrutin.objects.create(
-                election=election, code=code, name=name, kind=kind, seats=seats, order=order
-            )
-            scrutin.establishments.set(
-                Establishment.objects.filter(code__in=SCRUTIN_ESTABLISHMENTS.get(code, []))
-            )
+        scrutins = self._load_scrutins(
+            election,
+            [(*spec[:4], PREPARATION_LISTS) for spec in SCRUTINS[:PREPARATION_SCRUTINS]],
+            rng=random.Random("isoloir-demo-preparation-candidates"),
+        )
+        self._load_voters(election, PREPARATION_VOTERS, scrutins, establishments)
+        self._load_bureau(election)
+        self._load_key(election)
+        return election
 
     def _load_support(self, election) -> None:
         """Seed 000's channels: the connection support, the eVote-CS « E-Clé » screen and the
@@ -434,10 +473,9 @@ class Command(BaseCommand):
             election=election, record=ceremony.record, origin=ElectionKey.Origin.SIMULATED, actor=None
         )
 
-    def _load_scrutins(self, election) -> dict[str, Scrutin]:
-        rng = random.Random("isoloir-demo-candidates")
+    def _load_scrutins(self, election, specs, *, rng: random.Random) -> dict[str, Scrutin]:
         scrutins = {}
-        for order, (code, name, kind, seats, n_lists) in enumerate(SCRUTINS):
+        for order, (code, name, kind, seats, n_lists) in enumerate(specs):
             scrutin = Scrutin.objects.create(
                 election=election, code=code, name=name, kind=kind, seats=seats, order=order
             )
@@ -479,14 +517,14 @@ class Command(BaseCommand):
                 slug=slug, defaults={"kind": kind, "title": title, "order": order, "body": body}
             )
 
-    def _load_staff(self, election, establishments) -> None:
+    def _load_staff(self, establishments) -> None:
         admin, _ = User.objects.update_or_create(
             username=ADMIN_USERNAME,
             defaults={"is_staff": True, "is_superuser": True, "first_name": "Admin", "last_name": "Démo"},
         )
         admin.set_password(ADMIN_PASSWORD)
         admin.save()
-        for username, first, last, group, role, index in STAFF:
+        for username, first, last, group, _role, _index in STAFF:
             user, _ = User.objects.update_or_create(
                 username=username,
                 defaults={
@@ -501,7 +539,12 @@ class Command(BaseCommand):
             user.groups.set([Group.objects.get(name=group)])
             if username == "referent":
                 user.establishments.set([establishments["DDI87"]])
+
+    def _load_bureau(self, election) -> None:
+        """The demo bureau's seats (president, secretary, delegates 1 to 3) in ``election``."""
+        for username, _first, _last, _group, role, index in STAFF:
             if role:
+                user = User.objects.get(username=username)
                 BureauMember.objects.create(election=election, user=user, role=role, index=index)
 
     def _print_summary(self, election) -> None:
@@ -522,6 +565,14 @@ class Command(BaseCommand):
         w("")
         w(f"Urnes publiques : http://127.0.0.1:8000/urne/{election.slug}/")
         w("Import d'électeurs : compte « referent », élection « … (en préparation) », modèle CSV fourni.")
+        w(
+            "Scellement à essayer : http://127.0.0.1:8000/gestion/bureau/demo-2026-preparation/ "
+            "(comptes president, delegue1 et delegue2, chacun dans sa fenêtre)."
+        )
+        w(
+            "Faire avancer une élection : manage.py demo_open | demo_close | demo_freeze <élection> "
+            "(démonstration seulement ; README)."
+        )
         w(f"Administration : http://127.0.0.1:8000/gestion/  {ADMIN_USERNAME} / {ADMIN_PASSWORD}")
         w(
             f"  Personnel (référent, support, président, secretaire, delegue1..3) : mot de passe {STAFF_PASSWORD}"
