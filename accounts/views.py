@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from elections.access import voter_required
 from elections.models import Election
+from elections.periods import refused_once_frozen
 
 from . import captcha_voice, identifier, recovery, services, throttle, votecode
 from .forms import (
@@ -252,6 +253,7 @@ def password_reassort_view(request, slug: str):
 
 @require_http_methods(["GET", "POST"])
 @voter_required
+@refused_once_frozen
 def account_view(request):
     voter = request.voter
     form = EmailChangeForm(request.POST if request.method == "POST" else None)
@@ -276,6 +278,7 @@ def account_view(request):
 
 @require_safe
 @voter_required(setup_pending_ok=True)
+@refused_once_frozen
 def confirm_email_view(request, token: str):
     voter = request.voter
     try:
@@ -302,6 +305,7 @@ def _vote_code_next(request) -> str:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @voter_required
+@refused_once_frozen
 def vote_code_view(request):
     """Before the voting space: the code from the paper letter, or one received by e-mail."""
     voter = request.voter
@@ -348,6 +352,7 @@ def vote_code_view(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 @voter_required
+@refused_once_frozen
 def vote_code_request_view(request):
     """« Je n'ai pas de code de vote »: a new code by e-mail, valid 2 minutes."""
     voter = request.voter
@@ -388,6 +393,7 @@ def vote_code_request_view(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 @voter_required(setup_pending_ok=True)
+@refused_once_frozen
 def credentials_setup_view(request):
     """After the first connection with the notice: the identifier and the mot de passe Élections."""
     voter = request.voter

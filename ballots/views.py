@@ -32,6 +32,7 @@ from elections.access import (
 )
 from elections.lifecycle import board_public
 from elections.models import Election, Scrutin
+from elections.periods import period_context
 from receipts.pdf import DepositProofData, EmargementData, deposit_proof_pdf, emargement_pdf
 
 from . import services
@@ -81,7 +82,12 @@ def _refusal(request, error: services.VotingError, scrutin: Scrutin | None = Non
         context = {"scrutin": error.emargement.scrutin, "emargement": error.emargement, "steps_current": 4}
         return render(request, "ballots/already_voted.html", context, status=409)
     if isinstance(error, services.VotingClosed):
-        context = {"election": voter.election, "message": error.message, "scrutin": scrutin}
+        context = {
+            "election": voter.election,
+            "message": error.message,
+            "scrutin": scrutin,
+            **period_context(voter.election),
+        }
         return render(request, "ballots/closed.html", context, status=403)
     return render(request, "ballots/refused.html", {"message": error.message, "scrutin": scrutin}, status=400)
 
@@ -124,6 +130,7 @@ def scrutins(request):
             vote_code_url(request.path) if voting_open and remaining and vote_code_pending(request) else None
         ),
         "steps_current": 1,
+        **period_context(voter.election),
     }
     return render(request, "ballots/scrutins.html", context)
 

@@ -202,6 +202,39 @@ def closed_message(election: Election) -> str:
     return "Le vote est clos."
 
 
+class VoterPeriod(models.TextChoices):
+    """The vote as the portal tells a voter about it (``voter_period``)."""
+
+    NOT_OPEN = "not_open", "Le vote n'est pas encore ouvert"
+    OPEN = "open", "Le vote est ouvert"
+    SUSPENDED = "suspended", "Le vote est suspendu"
+    CLOSED = "closed", "Le vote est clos"
+    RECEIPTS = "receipts", "Le vote est clos"
+
+
+def voter_period(election: Election, now: dt.datetime | None = None) -> str:
+    """What the portal says to a voter about the vote now, by the state and by the clock.
+
+    - *receipts*: frozen (``receipts_only``): the émargements (and the results), nothing else;
+    - *closed*: closing, or the closing time has passed and the scheduler has not acted yet:
+      no new entry to the voting space, only the grace of those logged in before it;
+    - *suspended* by the bureau; *not_open* before the opening (by state or by the clock);
+    - *open* otherwise.
+
+    Whether this voter may still cast is ``ballots.services.voting_window_check``'s.
+    """
+    now = now or timezone.now()
+    if receipts_only(election):
+        return VoterPeriod.RECEIPTS
+    if vote_over(election) or now >= election.closes:
+        return VoterPeriod.CLOSED
+    if suspended(election):
+        return VoterPeriod.SUSPENDED
+    if not_open_yet(election) or now < election.opens:
+        return VoterPeriod.NOT_OPEN
+    return VoterPeriod.OPEN
+
+
 # --- the calendar -----------------------------------------------------------------------
 
 

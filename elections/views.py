@@ -19,6 +19,7 @@ from .forms import RollSearchForm, VoterRequestForm
 from .models import Page, VoterRequest
 from .page_blocks import page_render
 from .pages import ACCESSIBILITY_STATEMENT_DATE, ACCESSIBILITY_STATUS
+from .periods import period_context, refused_once_frozen
 
 
 @require_safe
@@ -50,6 +51,7 @@ def home(request):
         "faq": Page.objects.filter(kind=Page.Kind.FAQ).order_by("order").first(),
         "scrutins": scrutins_for_voter(voter),
         "my_requests": voter.requests.select_related("scrutin")[:20],
+        **period_context(election),
     }
     return render(request, "elections/home.html", context)
 
@@ -76,6 +78,7 @@ def page(request, slug: str):
 
 @require_safe
 @voter_required
+@refused_once_frozen
 def my_scrutins(request):
     scrutins = selectors.voter_scrutins_with_lists(request.voter)
     return render(request, "elections/scrutins.html", {"scrutins": scrutins})
@@ -83,6 +86,7 @@ def my_scrutins(request):
 
 @require_safe
 @voter_required
+@refused_once_frozen
 def scrutin_roll(request, scrutin_id: int):
     scrutin = scrutin_for_voter(request.voter, scrutin_id)
     form = RollSearchForm(request.GET or None)
@@ -98,6 +102,7 @@ def scrutin_roll(request, scrutin_id: int):
 
 @require_safe
 @voter_required
+@refused_once_frozen
 def list_document(request, list_id: int, kind: str):
     """A candidate list's logo or PDF, for voters of its scrutin."""
     candidate_list = list_for_voter(request.voter, list_id)
@@ -152,6 +157,7 @@ def _voter_request(request, *, kind: str, template: str, require_scrutin: bool):
 
 @require_http_methods(["GET", "POST"])
 @voter_required
+@refused_once_frozen
 def assistance(request):
     return _voter_request(
         request,
@@ -163,6 +169,7 @@ def assistance(request):
 
 @require_http_methods(["GET", "POST"])
 @voter_required
+@refused_once_frozen
 def reclamation(request):
     return _voter_request(
         request,
