@@ -13,13 +13,17 @@ from .conftest import axe_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+SHOTS = "/tmp/vote-periods"  # noqa: S108 — screenshots looked at by hand
+
 
 @pytest.fixture
 def before_opening():
     """An election in preparation opening in two days at 08:00 (Paris), a voter on two scrutins."""
     day = timezone.localtime() + dt.timedelta(days=2)
     opens = day.replace(hour=8, minute=0, second=0, microsecond=0)
-    election = ElectionFactory(state=Election.State.PREPARATION, opens=opens, closes=opens + dt.timedelta(days=7))
+    election = ElectionFactory(
+        state=Election.State.PREPARATION, opens=opens, closes=opens + dt.timedelta(days=7)
+    )
     scrutins = [ScrutinFactory(election=election, order=i) for i in range(2)]
     for scrutin in scrutins:
         CandidateListFactory(scrutin=scrutin, code="liste-01", name="Liste n° 1", order=0)
@@ -42,7 +46,7 @@ def test_before_the_opening_a_voter_sees_the_opening_date_and_no_way_to_cast(pag
     assert status.is_visible()
     assert status.get_by_text(f"Il ouvrira le {opening} (heure de Paris).").is_visible()
     assert page.get_by_role("link", name="Consulter les scrutins, les candidatures et voter").count() == 0
-    page.screenshot(path="/tmp/vote-periods-home-before-opening.png", full_page=True)
+    page.screenshot(path=f"{SHOTS}-home-before-opening.png", full_page=True)
     assert axe_violations(page) == []
 
     page.get_by_role("link", name="Voir mes scrutins").click()
@@ -52,6 +56,6 @@ def test_before_the_opening_a_voter_sees_the_opening_date_and_no_way_to_cast(pag
     assert status.get_by_text(f"Il ouvrira le {opening} (heure de Paris).").is_visible()
     assert page.get_by_role("link", name="PARTICIPER").count() == 0
     assert page.get_by_text("CSA n°").first.is_visible()
-    page.screenshot(path="/tmp/vote-periods-je-vote-before-opening.png", full_page=True)
+    page.screenshot(path=f"{SHOTS}-je-vote-before-opening.png", full_page=True)
     assert axe_violations(page) == []
     assert page.csp_violations == []
