@@ -13,6 +13,8 @@ handler404 = "voting_portal.errors.page_not_found"
 handler500 = "voting_portal.errors.server_error"
 
 urlpatterns = [
+    # The bureau de vote's pages, in the admin's look and behind its login (ballots/bureau/).
+    path("gestion/bureau/", include("ballots.bureau.urls")),
     path("gestion/", admin.site.urls),
     # Before the library's own: the audio alternative in French (accounts/captcha_voice.py).
     re_path(r"^captcha/audio/(?P<key>\w+)\.wav$", captcha_audio, name="captcha-audio"),

@@ -1,0 +1,127 @@
+"""« Contrôler l'intégrité » (issue 15, item 6): the seal recomputed and the box checked, as a
+background job whose outcome goes to the job and to the audit trail."""
+
+import json
+
+import pytest
+
+from accounts.models import AuditEntry
+from ballots import lifecycle
+from ballots.integrity import integrity_check_perform, integrity_check_request
+from ballots.models import Ballot, Emargement, IntegrityCheck
+from ballots.services import ballot_build, ballot_cast
+from elections.models import CandidateList
+from tests.conftest import run_jobs
+from tests.factories import seal_by_bureau, sealable_election
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def voted():
+    """An open election (one scrutin, four voters) where three voters have voted."""
+    election, bureau = sealable_election(voters=4)
+    seal_by_bureau(election, bureau)
+    lifecycle.lifecycle_tick()
+    election.refresh_from_db()
+    scrutin = election.scrutins.get()
+    for voter, choice in zip(
+        election.voters.order_by("pk")[:3], ("liste-1", "liste-2", "blank"), strict=True
+    ):
+        ballot_cast(voter=voter, scrutin_id=scrutin.pk, ballot=ballot_build(scrutin=scrutin, choice=choice))
+    return election, bureau, scrutin
+
+
+def check(election, user) -> IntegrityCheck:
+    """Request a check as the bureau does, then run it as the job does."""
+    requested = integrity_check_request(election=election, user=user)
+    return integrity_check_perform(requested)
+
+
+def test_a_clean_box_is_reported_intact_and_the_trail_holds_the_request_and_the_result(voted):
+    election, bureau, _ = voted
+    result = check(election, bureau["secretary"])
+    assert result.ok is True and result.report == []
+    assert (result.done, result.total, result.percent) == (3, 3, 100)
+    assert result.get_status_display() == "Terminé" and result.finished is not None
+    request = AuditEntry.objects.get(action="election.integrity.request")
+    assert request.actor_id == bureau["secretary"].pk and request.new_values == {"job": str(result.pk)}
+    outcome = AuditEntry.objects.get(action="election.integrity.result")
+    assert outcome.object_id == str(election.pk)
+    assert outcome.new_values == {"job": str(result.pk), "ok": True, "findings": [], "ballots": 3}
+
+
+def test_a_ballot_replaced_by_another_valid_ballot_is_reported(voted):
+    election, bureau, scrutin = voted
+    first, second = Ballot.objects.filter(scrutin=scrutin).order_by("reference")[:2]
+    Ballot.objects.filter(pk=first.pk).update(ballot=second.ballot)
+    result = check(election, bureau["president"])
+    assert result.ok is False
+    assert f"scrutin {scrutin.code} : 1 bulletin(s) ne se vérifient pas" in result.report
+    assert (
+        f"scrutin {scrutin.code} : 1 bulletin(s) reprennent un alpha déjà dans l'urne (rejeu)"
+        in result.report
+    )
+    outcome = AuditEntry.objects.get(action="election.integrity.result")
+    assert outcome.new_values["ok"] is False and outcome.new_values["findings"] == result.report
+
+
+@pytest.mark.parametrize("position", ["hex", "json"])
+def test_a_ballot_with_one_byte_flipped_is_reported(voted, position):
+    election, bureau, scrutin = voted
+    ballot = Ballot.objects.filter(scrutin=scrutin).order_by("reference").first()
+    text = ballot.ballot
+    if position == "hex":  # a proof's last hex digit changed: the JSON still reads
+        response = json.loads(text)["exactly_one"]["response"]
+        at = text.index(response) + len(response) - 1
+    else:  # the first byte: the JSON no longer reads
+        at = 0
+    flipped = text[:at] + chr(ord(text[at]) ^ 0x01) + text[at + 1 :]
+    Ballot.objects.filter(pk=ballot.pk).update(ballot=flipped)
+    result = check(election, bureau["president"])
+    assert result.ok is False
+    assert result.report == [f"scrutin {scrutin.code} : 1 bulletin(s) ne se vérifient pas"]
+
+
+def test_a_deleted_emargement_is_reported(voted):
+    election, bureau, scrutin = voted
+    Emargement.objects.filter(scrutin=scrutin).order_by("pk").first().delete()
+    result = check(election, bureau["delegate1"])
+    assert result.ok is False
+    assert result.report == [f"scrutin {scrutin.code} : 3 bulletin(s) pour 2 émargement(s)"]
+
+
+def test_a_list_renamed_in_the_database_after_sealing_is_reported_as_a_change_of_the_seal(voted):
+    election, bureau, scrutin = voted
+    CandidateList.objects.filter(scrutin=scrutin, code="liste-2").update(name="Liste renommée en douce")
+    assert lifecycle.seal_compute(election) != election.seal.seal
+    result = check(election, bureau["delegate2"])
+    assert result.ok is False
+    assert result.report == [f"scrutin {scrutin.code} : les listes, candidats ou documents ont changé"]
+
+
+def test_the_check_runs_as_a_queued_job(voted, django_capture_on_commit_callbacks):
+    election, bureau, _ = voted
+    with django_capture_on_commit_callbacks(execute=True):
+        requested = integrity_check_request(election=election, user=bureau["president"])
+    assert requested.get_status_display() == "En attente"
+    # A second request while one is waiting is the same check.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert integrity_check_request(election=election, user=bureau["delegate1"]).pk == requested.pk
+    assert run_jobs() >= 1
+    requested.refresh_from_db()
+    assert requested.ok is True and requested.get_status_display() == "Terminé"
+    assert AuditEntry.objects.filter(action="election.integrity.request").count() == 1
+    assert AuditEntry.objects.filter(action="election.integrity.result").count() == 1
+
+
+def test_only_a_member_asks_for_a_check_and_only_once_sealed():
+    election, bureau = sealable_election()
+    other, other_bureau = sealable_election()
+    with pytest.raises(lifecycle.LifecycleRefused, match="pas encore scellée"):
+        integrity_check_request(election=election, user=bureau["president"])
+    seal_by_bureau(election, bureau)
+    with pytest.raises(lifecycle.LifecycleRefused, match="ne siégez pas"):
+        integrity_check_request(election=election, user=other_bureau["president"])
+    assert not IntegrityCheck.objects.exists()
+    assert not AuditEntry.objects.filter(action="election.integrity.request").exists()
