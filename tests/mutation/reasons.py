@@ -1,6 +1,7 @@
 """Why a surviving mutant may stay: read by run.py's report (tests/MUTATION.md).
 
-Each rule is (glob on the mutant name, text in the change, reason). The first rule that
+Each rule is (glob on the mutant name, text in the change — or ``re:`` and a regular
+expression searched in it —, reason). The first rule that
 matches gives the reason; a survivor no rule matches is « not yet killed — needs a test ».
 Add a rule only for a mutant that is equivalent (no test could tell it from the code) or
 harmless (it changes nothing a person or a rule relies on), and say why.
@@ -160,6 +161,37 @@ RULES: list[tuple[str, str, str]] = [
         "_fail_unexpectedly(job, None)",
         "equivalent: the failure is only asked whether it is an ImportRefused, which an unexpected one "
         "never is",
+    ),
+    (
+        "elections.imports.x__line__*",
+        r're:\[:\d+\]\S* » .*→ \+ (problems\.append\(f"|"scrutin inconnu)|unknown\[:6\]',
+        "harmless: how much of a bad value the error message quotes (wording, not a rule)",
+    ),
+    (
+        "elections.imports.x__line__*",
+        're:get\("(matricule|date_naissance|etablissement|nom|prenom)", (None)?\)',
+        "equivalent: a missing required cell is only tested for being empty, as None is",
+    ),
+    (
+        "elections.imports.x__line__*",
+        're:get\("(nom|prenom)", "XXXX"\)',
+        "equivalent: a valid line has its name and first name (checked above), the default is unused",
+    ),
+    (
+        "elections.imports.x__line__*",
+        "re:get\(key, (None)?\) for key in SECRET_COLUMNS",
+        "equivalent: a missing secret cell is only tested for being empty, as None is (recovery_digests "
+        "skips it too)",
+    ),
+    (
+        "elections.imports.x__line__*",
+        "if (birth_text) or True else None",
+        "equivalent: an empty birth date reads as no date, and is then reported missing",
+    ),
+    (
+        "elections.imports.x__line__*",
+        're:raise ValidationError\((None|"XXXX")\)',
+        "equivalent: the exception is caught at once; its message is not used",
     ),
     ("*", "select_related(", "equivalent: a query optimisation, the objects read are the same"),
     ("*", "prefetch_related(", "equivalent: a query optimisation, the objects read are the same"),

@@ -17,6 +17,7 @@ import argparse
 import ast
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -92,7 +93,8 @@ def reason(mutant: str, change: str) -> str:
     from tests.mutation.reasons import NEEDS_A_TEST, RULES
 
     for pattern, text, why in RULES:
-        if fnmatch(mutant, pattern) and text in change:
+        found = re.search(text[3:], change) if text.startswith("re:") else text in change
+        if fnmatch(mutant, pattern) and found:
             return why
     return NEEDS_A_TEST
 
