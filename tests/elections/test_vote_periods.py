@@ -299,6 +299,7 @@ def test_after_the_freeze_a_voter_logs_in_for_the_receipts(frozen):
         assert "Le vote a fermé le mardi 8 décembre 2026 à 17h00" in message
         assert "télécharger l'émargement" in message
         assert 'href="/portail/je-vote/"' in text(home) and "Mes émargements" in text(home)
+        assert f'href="/urne/{election.slug}/"' in text(home) and 'href="/verification/"' in text(home)
         for closed_url in ("/portail/reclamation/", "/portail/assistance/", "/portail/compte/"):
             assert f'href="{closed_url}"' not in text(home)
 
