@@ -19,6 +19,12 @@ only other apps' tests call has no tests: mutmut reports its mutants « no tests
 When mutmut has just run the whole suite to record those calls, its « clean run » of the
 same tests without any mutant is skipped: that first run already had to pass.
 
+Killers first: mutmut runs a mutant's tests fastest first and stops at the first failure.
+app_scope.py writes, in ``mutants/killers.tsv``, which test failed for each mutant; the
+next mutants of the same function run those tests first (the most recent first), then
+the others fastest first. A mutant's verdict does not depend on the order (it is killed
+if any of its tests fails); only the time to find the failing test does.
+
 Everything else is mutmut's own (pinned below 3.9 in pyproject.toml).
 """
 
@@ -29,6 +35,7 @@ import libcst as cst
 import mutmut.__main__ as mutmut_main
 from mutmut.__main__ import cli
 from mutmut.mutation import mutators
+from mutmut.runners.harness import PytestRunner
 from mutmut.state import state
 from mutmut.workers import isolation
 
@@ -85,6 +92,36 @@ def run_clean_tests(self, tests):
     return _run_clean_tests(self, tests)
 
 
+KILLERS = "killers.tsv"  # in mutants/, the directory the tests run in
+
+
+def killers_first(mutant_name: str, tests: list[str]) -> list[str]:
+    """``tests`` (fastest first) with those that killed this function's mutants moved first."""
+    function = mutant_name.partition("__mutmut_")[0]
+    try:
+        with open(KILLERS, encoding="utf-8") as killers:
+            lines = killers.read().splitlines()
+    except OSError:
+        return tests
+    wanted = set(tests)
+    first: list[str] = []
+    for line in reversed(lines):
+        name, _, test = line.partition("\t")
+        if name == function and test in wanted and test not in first:
+            first.append(test)
+    return first + [test for test in tests if test not in set(first)]
+
+
+_run_tests = PytestRunner.run_tests
+
+
+def run_tests(self, *, mutant_name, tests):
+    if mutant_name and "__mutmut_" in mutant_name:
+        tests = killers_first(mutant_name, list(tests))
+    return _run_tests(self, mutant_name=mutant_name, tests=tests)
+
+
+PytestRunner.run_tests = run_tests
 mutmut_main.run_stats_collection = run_stats_collection
 mutmut_main.collect_or_load_stats = collect_or_load_stats
 isolation.ForkRunner.run_clean_tests = run_clean_tests
