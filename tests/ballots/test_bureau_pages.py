@@ -149,6 +149,10 @@ def test_the_president_then_two_delegates_seal_through_the_pages(client, prepare
         response = client.post(f"/gestion/bureau/{election.slug}/sceller/", {"seal": shown_seal(page)})
         assert response.status_code == 302 and response["Location"] == f"/gestion/bureau/{election.slug}/"
         assert SealConfirmation.objects.filter(election=election).count() == n
+        if n == 1:
+            assert "Le scellement attend : 2 délégué(s)." in text(client.get(response["Location"]))
+            again = text(client.get(f"/gestion/bureau/{election.slug}/sceller/"))
+            assert "Vous avez déjà confirmé ce sceau" in again and "Il manque : 2 délégué(s)." in again
     election.refresh_from_db()
     assert election.get_state_display() == "Scellée"
     recorded = ElectionSeal.objects.get(election=election)

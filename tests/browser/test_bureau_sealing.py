@@ -123,3 +123,80 @@ def test_the_president_and_two_delegates_seal_the_election_from_their_dashboards
     finally:
         for context, _page in browsers.values():
             context.close()
+
+
+@pytest.fixture
+def voting(prepared):
+    """The election sealed by its bureau and opened by the calendar; two of its voters voted."""
+    from ballots.lifecycle import election_open
+    from ballots.services import ballot_build, ballot_cast
+    from tests.factories import make_voter, seal_by_bureau
+
+    election, bureau = prepared
+    scrutin = election.scrutins.get()
+    make_voter(election=election, scrutins=(scrutin,), last_name="Bernard", first_name="Karim")
+    seal_by_bureau(election, bureau)
+    Election.objects.filter(pk=election.pk).update(opens=timezone.now() - dt.timedelta(minutes=1))
+    election.refresh_from_db()
+    election_open(election=election)
+    election.refresh_from_db()
+    for voter in election.voters.order_by("last_name")[:2]:
+        ballot_cast(
+            voter=voter, scrutin_id=scrutin.pk, ballot=ballot_build(scrutin=scrutin, choice="liste-2")
+        )
+    return election, bureau
+
+
+def test_the_president_suspends_resumes_checks_the_box_and_reads_the_emargements(
+    chromium, live_server, voting
+):
+    from tests.conftest import run_jobs
+
+    election, bureau = voting
+    context, page = logged_in(chromium, live_server, bureau["president"])
+    try:
+        page.goto(f"/gestion/bureau/{election.slug}/")
+        assert page.locator("#election-state").inner_text() == "Ouverte"
+        counts = page.locator("#bureau-counts tbody tr").first.locator("td").all_inner_texts()
+        assert counts == ["3", "2", "2"]  # registered, émargements, ballots
+
+        page.get_by_role("link", name="Suspendre le vote").click()
+        assert visible(page, "les électeurs ne peuvent plus voter")
+        page.get_by_role("button", name="Suspendre le vote").click()  # no reason: the browser says so
+        assert page.url.endswith("/suspendre/")
+        page.get_by_label("Motif").fill("Panne du réseau du ministère")
+        page.screenshot(path=f"{SHOTS}-6-suspend.png", full_page=True)
+        page.get_by_role("button", name="Suspendre le vote").click()
+        page.wait_for_url(f"**/gestion/bureau/{election.slug}/")
+        assert visible(page, "Le vote est suspendu.")
+        assert page.locator("#election-state").inner_text() == "Suspendue"
+        assert page.locator("#bureau-trail").get_by_text("Motif : Panne du réseau du ministère").is_visible()
+        page.screenshot(path=f"{SHOTS}-7-suspended.png", full_page=True)
+
+        page.get_by_role("link", name="Reprendre le vote").click()
+        page.get_by_label("Motif").fill("Réseau rétabli")
+        page.get_by_role("button", name="Reprendre le vote").click()
+        page.wait_for_url(f"**/gestion/bureau/{election.slug}/")
+        assert page.locator("#election-state").inner_text() == "Ouverte"
+
+        page.get_by_role("link", name="Contrôler l'intégrité").click()
+        page.get_by_role("button", name="Lancer le contrôle d'intégrité").click()
+        page.wait_for_url(f"**/gestion/bureau/{election.slug}/")
+        assert page.locator("#integrity-checks").get_by_text("En attente").is_visible()
+        run_jobs()
+        page.reload()
+        assert page.locator("#integrity-checks").get_by_text("Aucune anomalie").is_visible()
+        page.screenshot(path=f"{SHOTS}-8-integrity.png", full_page=True)
+        assert axe_violations(page) == []
+
+        page.get_by_role("link", name="Consulter la liste d'émargement").click()
+        rows = page.locator("#emargement-list tbody tr")
+        assert rows.count() == 2
+        assert rows.first.locator("th").inner_text().startswith("BERNARD Karim")
+        page.get_by_label("Rechercher un nom ou un matricule").fill("bern")
+        page.get_by_role("button", name="Rechercher").click()
+        assert rows.count() == 1 and visible(page, "1 émargement(s) pour « bern »")
+        page.screenshot(path=f"{SHOTS}-9-emargements.png", full_page=True)
+        assert axe_violations(page) == []
+    finally:
+        context.close()
