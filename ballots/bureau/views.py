@@ -23,7 +23,7 @@ from accounts.audit import audit_record
 from accounts.audit_admin import client_address
 from elections import lifecycle as rules
 from elections.lifecycle import Transition
-from elections.models import Election
+from elections.models import BureauMember, Election
 
 from ..integrity import integrity_check_request
 from ..lifecycle import (
@@ -199,6 +199,7 @@ def seal(request, slug):
         status=status,
         seal_lines=selectors.seal_lines(status.seal) if status else [],
         confirmed=[(c, selectors.seat_label(c.member)) for c in status.confirmations] if status else [],
+        counts_for_quorum=seat.role != BureauMember.Role.SECRETARY,
         mine=next((c for c in status.confirmations if c.member_id == seat.pk), None) if status else None,
         can_confirm=(refusal is None or refusal.status == 400) and status is not None and status.checks_pass,
         form=SealConfirmForm(initial={"seal": status.seal}) if status else None,

@@ -14,6 +14,7 @@ from ballots import lifecycle
 from ballots.models import Ballot, ElectionSeal, IntegrityCheck, SealConfirmation
 from ballots.services import ballot_build, ballot_cast
 from elections.models import BureauMember, CandidateList, Election
+from tests.ballots.test_integrity import rename_in_database
 from tests.conftest import run_jobs
 from tests.factories import BUREAU_GROUP, StaffFactory, seal_by_bureau, sealable_election
 
@@ -322,7 +323,9 @@ def test_the_integrity_check_is_queued_and_the_dashboard_shows_its_outcome(clien
     assert '<meta http-equiv="refresh"' not in dashboard.content.decode()
     assert "Résultat du contrôle d'intégrité" in body
     # Something found is shown as such.
-    CandidateList.objects.filter(scrutin__election=election, code="liste-2").update(name="Liste modifiée")
+    rename_in_database(
+        CandidateList.objects.get(scrutin__election=election, code="liste-2"), "Liste modifiée"
+    )
     client.post(url)
     run_jobs()
     body = text(client.get(f"/gestion/bureau/{election.slug}/"))
@@ -417,3 +420,44 @@ def test_the_dashboard_names_the_checks_that_fail_and_the_expired_confirmations(
     BureauMember.objects.filter(election=election, user=bureau["delegate3"]).update(active=False)
     body = text(client.get(f"/gestion/bureau/{election.slug}/"))
     assert "Président : oui ; délégués : 1." in body
+
+
+def test_the_secretary_may_confirm_but_is_told_the_quorum_counts_the_president_and_delegates(
+    client, prepared
+):
+    election, bureau = prepared
+    client.force_login(bureau["secretary"])
+    page = client.get(f"/gestion/bureau/{election.slug}/sceller/")
+    assert "le quorum du scellement compte celles du président et des délégués" in text(page)
+    client.force_login(bureau["delegate1"])
+    page = client.get(f"/gestion/bureau/{election.slug}/sceller/")
+    assert "le quorum du scellement compte" not in text(page)
+
+
+def test_the_emargement_list_goes_scrutin_by_scrutin(client):
+    from elections.models import Candidate
+    from tests.factories import CandidateListFactory, ScrutinFactory, make_voter
+
+    election, bureau = sealable_election(voters=1)
+    first = election.scrutins.get()
+    second = ScrutinFactory(election=election, seats=1, name="CAP des attachés")
+    for i in range(2):
+        candidate_list = CandidateListFactory(scrutin=second, code=f"cap-{i}", name=f"Liste CAP {i}", order=i)
+        Candidate.objects.create(candidate_list=candidate_list, name=f"Candidate {i}", order=0)
+    voter = make_voter(election=election, scrutins=(second,), last_name="Martin", first_name="Inès")
+    seal_by_bureau(election, bureau)
+    lifecycle.lifecycle_tick()
+    election.refresh_from_db()
+    ballot_cast(voter=voter, scrutin_id=second.pk, ballot=ballot_build(scrutin=second, choice="cap-1"))
+    client.force_login(bureau["secretary"])
+    url = f"/gestion/bureau/{election.slug}/emargements/"
+    default = text(client.get(url))
+    assert f"Émargements du scrutin {first.name}" not in default  # nobody voted there yet
+    assert "0 émargement(s)" in default and voter.matricule not in default
+    assert f'href="?scrutin={second.code}"' in client.get(url).content.decode()
+    chosen = text(client.get(url, {"scrutin": second.code}))
+    assert "CAP des attachés" in chosen and "MARTIN Inès" in chosen and voter.matricule in chosen
+    unknown = client.get(url, {"scrutin": "inconnu"})
+    assert unknown.status_code == 200 and voter.matricule not in text(unknown)
+    views = AuditEntry.objects.filter(action="emargement.view").order_by("id")
+    assert [v.object_id for v in views] == [str(first.pk), str(first.pk), str(second.pk), str(first.pk)]
