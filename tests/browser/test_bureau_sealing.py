@@ -71,6 +71,7 @@ def test_the_president_and_two_delegates_seal_the_election_from_their_dashboards
             assert box.get_by_role("heading", name="Bureau de vote").is_visible()
             if key == "president":
                 page.screenshot(path=f"{SHOTS}-1-admin-home.png", full_page=True)
+                assert axe_violations(page) == []
             box.get_by_role("link", name=f"Tableau de bord — {election.name}").click()
             page.wait_for_url(f"**/gestion/bureau/{election.slug}/")
             assert page.get_by_role("heading", name=f"Bureau de vote — {election.name}").is_visible()
@@ -86,6 +87,7 @@ def test_the_president_and_two_delegates_seal_the_election_from_their_dashboards
             assert visible(page, "plus rien de la définition de l'élection ne peut changer")
             assert seal_shown(page) == seal_groups(seal)
         browsers["president"][1].screenshot(path=f"{SHOTS}-3-confirm-page.png", full_page=True)
+        assert axe_violations(browsers["president"][1]) == []
 
         # They confirm one after the other; the pages were read before, the seal has not changed.
         for n, (key, _label) in enumerate(members, start=1):
@@ -120,6 +122,12 @@ def test_the_president_and_two_delegates_seal_the_election_from_their_dashboards
         assert president.locator("#election-state").inner_text() == "Scellée"
         assert seal_shown(president) == seal_groups(recorded.seal)
         assert re.search(r"Ouverture du vote", president.locator("#bureau-timetable").inner_text())
+        president.get_by_role("link", name="Bureau de vote", exact=True).click()
+        president.wait_for_url("**/gestion/bureau/")
+        row = president.locator("#bureau-elections tbody tr").first
+        assert row.get_by_role("link", name=election.name).is_visible()
+        assert "Scellée" in row.inner_text() and "Ouverture du vote" in row.inner_text()
+        president.screenshot(path=f"{SHOTS}-10-index.png", full_page=True)
     finally:
         for context, _page in browsers.values():
             context.close()
@@ -166,6 +174,7 @@ def test_the_president_suspends_resumes_checks_the_box_and_reads_the_emargements
         assert page.url.endswith("/suspendre/")
         page.get_by_label("Motif").fill("Panne du réseau du ministère")
         page.screenshot(path=f"{SHOTS}-6-suspend.png", full_page=True)
+        assert axe_violations(page) == []
         page.get_by_role("button", name="Suspendre le vote").click()
         page.wait_for_url(f"**/gestion/bureau/{election.slug}/")
         assert visible(page, "Le vote est suspendu.")
