@@ -279,7 +279,10 @@ class VoterAdmin(AuditedModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), "email_confirmed", "credentials_set_up"]
+        fields = [*super().get_readonly_fields(request, obj), "email_confirmed", "credentials_set_up"]
+        if obj is not None and not definition_editable(obj.election):
+            fields.append("matricule")  # the seal's roll digest covers the matricules
+        return fields
 
     def save_model(self, request, obj, form, change):
         if change and "email" in form.changed_data:

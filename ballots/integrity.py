@@ -10,6 +10,7 @@ recorded ones. The outcome goes to the job and to the audit trail.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
@@ -20,8 +21,8 @@ from elections import lifecycle
 from elections.models import Election
 
 from . import crypto
-from .lifecycle import LifecycleRefused, _seat_required, seal_document, seal_of
-from .models import Ballot, BallotAlpha, ElectionSeal, Emargement, IntegrityCheck, ScrutinFreeze
+from .lifecycle import LifecycleRefused, _seat_required, emargements_digest, seal_verify
+from .models import Ballot, BallotAlpha, Emargement, IntegrityCheck, ScrutinFreeze
 
 CHUNK = 500
 
@@ -65,6 +66,14 @@ def _chunks(queryset, size: int):
         last = chunk[-1].reference
 
 
+STALE_AFTER = dt.timedelta(minutes=15)
+
+
+def _stale(check: IntegrityCheck) -> bool:
+    """No progress for STALE_AFTER (a chunk of ballots takes seconds): its worker is gone."""
+    return (check.progressed or check.created) < timezone.now() - STALE_AFTER
+
+
 @transaction.atomic
 def integrity_check_request(*, election: Election, user, address: str | None = None) -> IntegrityCheck:
     """Queue a check for a bureau member; one at a time per election."""
@@ -77,8 +86,15 @@ def integrity_check_request(*, election: Election, user, address: str | None = N
     running = IntegrityCheck.objects.filter(
         election=election, status__in=(IntegrityCheck.Status.QUEUED, IntegrityCheck.Status.RUNNING)
     ).first()
-    if running is not None:
+    if running is not None and not _stale(running):
         return running
+    if running is not None:
+        # A worker died with it: it says so, and a new check starts.
+        running.status, running.finished = IntegrityCheck.Status.FAILED, timezone.now()
+        running.error = (
+            "Contrôle interrompu (aucune progression depuis 15 minutes) : un nouveau contrôle a été lancé."
+        )
+        running.save(update_fields=["status", "finished", "error"])
     check = IntegrityCheck.objects.create(election=election, created_by=user)
     audit_record(
         actor=user,
@@ -91,12 +107,13 @@ def integrity_check_request(*, election: Election, user, address: str | None = N
     return check
 
 
-def _seal_differences(recorded: dict[str, Any], current: dict[str, Any]) -> list[str]:
+def seal_differences(recorded: dict[str, Any], current: dict[str, Any]) -> list[str]:
     """Which parts of the sealed parameters differ now, in French."""
     found = []
     for key, label in (
         ("name", "le nom de l'élection"),
         ("public_key", "la clé publique"),
+        ("ceremony_hash", "l'empreinte de la cérémonie des clés"),
         ("code_version", "la version du code"),
     ):
         if recorded.get(key) != current.get(key):
@@ -128,19 +145,13 @@ def _seal_differences(recorded: dict[str, Any], current: dict[str, Any]) -> list
 def integrity_check_perform(check: IntegrityCheck) -> IntegrityCheck:
     """Run one check (the job's body); never raises for what it finds."""
     if not IntegrityCheck.objects.filter(pk=check.pk, status=IntegrityCheck.Status.QUEUED).update(
-        status=IntegrityCheck.Status.RUNNING
+        status=IntegrityCheck.Status.RUNNING, progressed=timezone.now()
     ):
         check.refresh_from_db()
         return check
     election = check.election
     findings: list[str] = []
-    sealed = ElectionSeal.objects.filter(election=election).first()
-    if sealed is None:
-        findings.append("aucun sceau enregistré")
-    else:
-        document = seal_document(election, fresh=True)
-        if seal_of(document) != sealed.seal:
-            findings.extend(_seal_differences(sealed.document, document))
+    findings.extend(seal_verify(election).differences)
     scrutins = list(election.scrutins.select_related("parameters").order_by("order", "pk"))
     check.total = Ballot.objects.filter(scrutin__in=scrutins).count()
     check.save(update_fields=["status", "total"])
@@ -184,7 +195,7 @@ def integrity_check_perform(check: IntegrityCheck) -> IntegrityCheck:
                 if indexed.get(ballot.pk, set()) != set(verified.alphas):
                     unindexed += 1
             done += len(chunk)
-            IntegrityCheck.objects.filter(pk=check.pk).update(done=done)
+            IntegrityCheck.objects.filter(pk=check.pk).update(done=done, progressed=timezone.now())
         if bad:
             findings.append(f"scrutin {scrutin.code} : {bad} bulletin(s) ne se vérifient pas")
         if replayed:
@@ -209,6 +220,10 @@ def integrity_check_perform(check: IntegrityCheck) -> IntegrityCheck:
             if (frozen.ballots, frozen.emargements) != (len(references), emargements):
                 findings.append(
                     f"scrutin {scrutin.code} : les compteurs ne sont plus ceux figés à la clôture"
+                )
+            if frozen.emargements_hash != emargements_digest(scrutin)[1]:
+                findings.append(
+                    f"scrutin {scrutin.code} : la liste d'émargement ne correspond plus à son empreinte figée"
                 )
     check.ok = not findings
     check.report = findings

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,6 +47,7 @@ from .models import (
 from .services import OpeningRefused, election_key_check
 
 R = BureauMember.Role
+logger = logging.getLogger(__name__)
 
 
 class LifecycleRefused(Exception):
@@ -134,7 +136,9 @@ def _election_ballots(election: Election):
     return Ballot.objects.filter(scrutin__election=election)
 
 
-def seal_checks(election: Election, *, now: dt.datetime | None = None) -> list[Check]:
+def seal_checks(
+    election: Election, *, now: dt.datetime | None = None, document: dict[str, Any] | None = None
+) -> list[Check]:
     """What must hold before the sealing, each with its outcome (R. 211-541)."""
     now = now or timezone.now()
     checks: list[Check] = []
@@ -209,6 +213,15 @@ def seal_checks(election: Election, *, now: dt.datetime | None = None) -> list[C
             "; ".join(f"« {name} » n'a aucun électeur inscrit" for name in without_voters),
         )
     )
+    absent = _absent_documents(document if document is not None else seal_document(election))
+    checks.append(
+        Check(
+            "documents",
+            "Les documents des listes sont lisibles",
+            not absent,
+            "Illisibles : " + ", ".join(absent) if absent else "",
+        )
+    )
     try:
         election_key_check(election)
         key_detail = ""
@@ -243,30 +256,52 @@ def seal_checks(election: Election, *, now: dt.datetime | None = None) -> list[C
 
 
 def _file_digest(field_file, *, fresh: bool = False) -> str:
-    """SHA-256 of a list's document. The dashboard recomputes the seal on every view, so the
-    digest is cached by (name, size, modification time); the integrity check and the sealing
-    itself read every byte (``fresh``)."""
+    """SHA-256 of a list's document, or "absent" when it cannot be read (a failed check).
+
+    The dashboard recomputes the seal on every view, so the digest is cached by (name,
+    size, modification time); ``fresh`` (the sealing, the freeze, the integrity check)
+    reads every byte whatever the storage can tell.
+    """
     if not field_file:
         return ""
-    storage = field_file.storage
-    try:
-        stamp = f"{field_file.name}:{storage.size(field_file.name)}:{storage.get_modified_time(field_file.name).timestamp()}"
-    except (OSError, NotImplementedError):
-        return "absent"
-    cache_key = "isoloir:document-sha256:" + hashlib.sha256(stamp.encode()).hexdigest()
+    cache_key = None
     if not fresh:
-        cached = cache.get(cache_key)
-        if cached:
-            return cached
+        storage = field_file.storage
+        try:
+            modified = storage.get_modified_time(field_file.name).timestamp()
+            stamp = f"{field_file.name}:{storage.size(field_file.name)}:{modified}"
+        except (OSError, NotImplementedError):
+            stamp = None
+        if stamp is not None:
+            cache_key = "isoloir:document-sha256:" + hashlib.sha256(stamp.encode()).hexdigest()
+            cached = cache.get(cache_key)
+            if cached:
+                return cached
     digest = hashlib.sha256()
     try:
         with field_file.open("rb") as handle:
             for chunk in iter(lambda: handle.read(1 << 16), b""):
                 digest.update(chunk)
     except OSError:
-        return "absent"
-    cache.set(cache_key, digest.hexdigest(), timeout=24 * 3600)
+        return ABSENT
+    finally:
+        field_file.close()
+    if cache_key:
+        cache.set(cache_key, digest.hexdigest(), timeout=24 * 3600)
     return digest.hexdigest()
+
+
+ABSENT = "absent"
+
+
+def _absent_documents(document: dict[str, Any]) -> list[str]:
+    return [
+        f"{cl['name']} ({kind})"
+        for scrutin in document["scrutins"]
+        for cl in scrutin["lists"]
+        for kind, digest in cl["documents"].items()
+        if digest == ABSENT
+    ]
 
 
 def _roll_digest(scrutin: Scrutin) -> dict[str, Any]:
@@ -328,6 +363,7 @@ def seal_document(election: Election, *, fresh: bool = False) -> dict[str, Any]:
         "election": str(election.pk),
         "name": election.name,
         "public_key": public_key,
+        "ceremony_hash": key.record.get("ceremony_hash", "") if key else "",
         "scrutins": scrutins,
         "code_version": code_version(),
     }
@@ -356,11 +392,11 @@ class SealStatus:
 
     @property
     def president_confirmed(self) -> bool:
-        return any(c.member.role == R.PRESIDENT for c in self.confirmations)
+        return any(c.role == R.PRESIDENT for c in self.confirmations)
 
     @property
     def delegates_confirmed(self) -> int:
-        return sum(1 for c in self.confirmations if c.member.role == R.DELEGATE)
+        return len({c.user_id for c in self.confirmations if c.role == R.DELEGATE})
 
     @property
     def quorum(self) -> bool:
@@ -376,13 +412,28 @@ class SealStatus:
         return " et ".join(needs)
 
 
+def confirmation_valid(confirmation: SealConfirmation, seal: str) -> bool:
+    """A confirmation counts while it confirms this seal and its seat is still held, in the same
+    role, by the person who gave it, whose account is still an active staff account."""
+    member, user = confirmation.member, confirmation.user
+    return (
+        confirmation.seal == seal
+        and member.active
+        and member.user_id == confirmation.user_id
+        and member.role == confirmation.role
+        and user.is_active
+        and user.is_staff
+    )
+
+
 def seal_status(election: Election, *, now: dt.datetime | None = None) -> SealStatus:
-    checks = seal_checks(election, now=now)
-    seal = seal_compute(election)
+    document = seal_document(election)
+    checks = seal_checks(election, now=now, document=document)
+    seal = seal_of(document)
     current: list[SealConfirmation] = []
     expired: list[SealConfirmation] = []
-    for confirmation in SealConfirmation.objects.filter(election=election).select_related("member__user"):
-        valid = confirmation.seal == seal and confirmation.member.active
+    for confirmation in SealConfirmation.objects.filter(election=election).select_related("member", "user"):
+        valid = confirmation_valid(confirmation, seal)
         (current if valid else expired).append(confirmation)
     return SealStatus(checks=checks, seal=seal, confirmations=current, expired=expired)
 
@@ -412,7 +463,9 @@ def seal_confirm(*, election: Election, user, seal: str, address: str | None = N
         )
     now = timezone.now()
     SealConfirmation.objects.update_or_create(
-        election=election, member=member, defaults={"seal": seal, "confirmed": now}
+        election=election,
+        member=member,
+        defaults={"seal": seal, "confirmed": now, "user": user, "role": member.role},
     )
     audit_record(
         actor=user,
@@ -463,7 +516,7 @@ def election_seal(*, election: Election, actor=None, address: str | None = None)
             "public_key": key.public_key,
             "fingerprints": {p.scrutin.code: p.fingerprint for p in frozen},
             "confirmed_by": [
-                {"role": c.member.role, "index": c.member.index, "user": c.member.user.username}
+                {"role": c.role, "index": c.member.index, "user": c.user.username}
                 for c in status.confirmations
             ],
             "code_version": document["code_version"],
@@ -511,6 +564,10 @@ def election_open(*, election: Election, actor=None, now: dt.datetime | None = N
         raise LifecycleRefused(
             f"Le vote ouvre le {timezone.localtime(election.opens):%d/%m/%Y à %H:%M}, pas avant."
         )
+    if now >= election.closes:
+        raise LifecycleRefused(
+            "La date de fermeture est passée : le vote n'est pas ouvert. Corrigez le calendrier de l'élection."
+        )
     try:
         election_key_check(election)
     except OpeningRefused as exc:
@@ -553,7 +610,22 @@ def election_close(*, election: Election, actor=None, now: dt.datetime | None = 
         raise LifecycleRefused(
             f"Le vote ferme le {timezone.localtime(election.closes):%d/%m/%Y à %H:%M}, pas avant."
         )
-    return _transition(election, Transition.CLOSE, actor=actor)
+    counts = {
+        code: n
+        for code, n in Emargement.objects.filter(scrutin__election=election)
+        .values_list("scrutin__code")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    return _transition(
+        election,
+        Transition.CLOSE,
+        actor=actor,
+        new={
+            "closed": now.isoformat(),
+            "emargements": {s.code: counts.get(s.code, 0) for s in election.scrutins.all()},
+        },
+    )
 
 
 @transaction.atomic
@@ -572,13 +644,22 @@ def election_freeze(*, election: Election, actor=None, now: dt.datetime | None =
         references = list(Ballot.objects.filter(scrutin=scrutin).values_list("reference", flat=True))
         fingerprint = scrutin.parameters.fingerprint  # type: ignore[attr-defined]
         box = crypto.box_hash(fingerprint, references)
-        emargements = Emargement.objects.filter(scrutin=scrutin).count()
+        emargements, emargements_hash = emargements_digest(scrutin)
         ScrutinFreeze.objects.create(
-            scrutin=scrutin, box_hash=box, ballots=len(references), emargements=emargements, frozen=now
+            scrutin=scrutin,
+            box_hash=box,
+            emargements_hash=emargements_hash,
+            ballots=len(references),
+            emargements=emargements,
+            frozen=now,
         )
-        boxes[scrutin.code] = {"box_hash": box, "ballots": len(references), "emargements": emargements}
-    recorded = ElectionSeal.objects.get(election=election).seal
-    recomputed = seal_compute(election, fresh=True)
+        boxes[scrutin.code] = {
+            "box_hash": box,
+            "ballots": len(references),
+            "emargements": emargements,
+            "emargements_hash": emargements_hash,
+        }
+    seal = seal_verify(election)
     return _transition(
         election,
         Transition.FREEZE,
@@ -586,11 +667,65 @@ def election_freeze(*, election: Election, actor=None, now: dt.datetime | None =
         new={
             "frozen": now.isoformat(),
             "boxes": boxes,
-            "seal": recorded,
-            "seal_intact": recomputed == recorded,
+            "seal": seal.recorded,
+            "seal_intact": seal.intact,
+            "seal_differences": seal.differences,
+            "code_version": seal.code_version_now,
             "ballots_match_emargements": all(b["ballots"] == b["emargements"] for b in boxes.values()),
         },
     )
+
+
+def emargements_digest(scrutin: Scrutin) -> tuple[int, str]:
+    """(count, SHA-256 of the sorted lines « matricule;time of the vote (UTC) ») of a scrutin's
+    émargement list: what the freeze records and the integrity check compares."""
+    lines = sorted(
+        f"{matricule};{voted_at.astimezone(dt.UTC).isoformat()}"
+        for matricule, voted_at in Emargement.objects.filter(scrutin=scrutin).values_list(
+            "voter__matricule", "voted_at"
+        )
+    )
+    return len(lines), hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class SealVerification:
+    recorded: str | None
+    intact: bool
+    differences: list[str]
+    code_version_sealed: str
+    code_version_now: str
+
+
+def seal_verify(election: Election) -> SealVerification:
+    """The seal recomputed now (every document read again) against the recorded one.
+
+    The definition is compared with the code version recorded at the sealing, so that a
+    deployment during the vote is reported as what it is (a new code version), not as a
+    changed definition; the frozen parameters are compared with the sealed ones too.
+    """
+    from .integrity import seal_differences
+
+    now_version = code_version()
+    recorded = ElectionSeal.objects.filter(election=election).first()
+    if recorded is None:
+        return SealVerification(None, False, ["aucun sceau enregistré"], "", now_version)
+    sealed_version = recorded.document.get("code_version", "")
+    document = seal_document(election, fresh=True)
+    document["code_version"] = sealed_version
+    differences = [] if seal_of(document) == recorded.seal else seal_differences(recorded.document, document)
+    sealed_scrutins = {s["code"]: s for s in recorded.document.get("scrutins", [])}
+    for stored in ScrutinParameters.objects.filter(scrutin__election=election).select_related("scrutin"):
+        sealed = sealed_scrutins.get(stored.scrutin.code, {})
+        if stored.fingerprint != sealed.get("fingerprint") or stored.params != sealed.get("parameters"):
+            differences.append(
+                f"scrutin {stored.scrutin.code} : les paramètres publics en service ne sont pas ceux scellés"
+            )
+    if now_version != sealed_version:
+        differences.append(
+            f"la version du code a changé depuis le scellement ({sealed_version} → {now_version})"
+        )
+    return SealVerification(recorded.seal, not differences, differences, sealed_version, now_version)
 
 
 CALENDAR: dict[str, Callable[..., Election]] = {
@@ -621,5 +756,17 @@ def lifecycle_tick(*, now: dt.datetime | None = None) -> list[tuple[Election, st
     now = now or timezone.now()
     taken: list[tuple[Election, str]] = []
     for election in Election.objects.filter(lifecycle.due_q(now)).order_by("opens"):
-        taken.extend((election, t) for t in lifecycle_step(election, now=now))
+        try:
+            taken.extend((election, t) for t in lifecycle_step(election, now=now))
+        except Exception as exc:
+            # One election's failure never stalls the others' calendar; the bureau sees it in
+            # the trail, the operators in the log, and the next tick tries again.
+            logger.exception("lifecycle_tick: election %s", election.pk)
+            with transaction.atomic():
+                audit_record(
+                    actor=None,
+                    action="election.lifecycle.error",
+                    instance=election,
+                    new={"error": f"{type(exc).__name__}: {exc}"[:500], "at": now.isoformat()},
+                )
     return taken

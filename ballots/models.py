@@ -9,6 +9,7 @@ column that leads to a voter; the weeding index is the composite primary key of
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 
 from elections.models import TrackedJob
@@ -143,6 +144,10 @@ class SealConfirmation(models.Model):
     member = models.ForeignKey(
         "elections.BureauMember", on_delete=models.CASCADE, related_name="+", verbose_name="membre du bureau"
     )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="confirmé par"
+    )
+    role = models.CharField("rôle au moment de la confirmation", max_length=16)
     seal = models.CharField("sceau confirmé", max_length=64)
     confirmed = models.DateTimeField("confirmé le")
 
@@ -183,6 +188,11 @@ class ScrutinFreeze(models.Model):
         "elections.Scrutin", on_delete=models.PROTECT, related_name="freeze", verbose_name="scrutin"
     )
     box_hash = models.CharField("empreinte de l'urne (box_hash)", max_length=64)
+    emargements_hash = models.CharField(
+        "empreinte de la liste d'émargement",
+        max_length=64,
+        help_text="SHA-256 des lignes « matricule;heure du vote (UTC) » triées, une par émargement.",
+    )
     ballots = models.PositiveIntegerField("bulletins")
     emargements = models.PositiveIntegerField("émargements")
     frozen = models.DateTimeField("figée le")
@@ -199,6 +209,7 @@ class IntegrityCheck(TrackedJob):
     """« Contrôler l'intégrité »: the seal recomputed and the box checked, in the background."""
 
     ok = models.BooleanField("intègre", null=True)
+    progressed = models.DateTimeField("dernière progression", null=True, blank=True)
     report = models.JSONField("constats", default=list)
 
     class Meta(TrackedJob.Meta):

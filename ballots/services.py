@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.audit import audit_record
@@ -178,6 +178,19 @@ def voting_window_check(*, election: Election, voter, now: dt.datetime | None = 
             raise VotingClosed(election, "Le vote est clos.")
 
 
+def election_share_locked(election_id) -> Election:
+    """The election row re-read inside the caller's transaction, share-locked on PostgreSQL.
+
+    ``FOR KEY SHARE`` conflicts with the transitions' ``FOR UPDATE`` (ballots.lifecycle)
+    but not with other casts. SQLite's transactions are IMMEDIATE here (settings): the
+    caller already holds the database's write lock.
+    """
+    lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
+    table = Election._meta.db_table
+    key = Election._meta.pk.get_db_prep_value(election_id, connection)  # type: ignore[union-attr]
+    return Election.objects.raw(f"SELECT * FROM {table} WHERE id = %s{lock}", [key])[0]  # noqa: S608
+
+
 def voting_is_open(*, election: Election, voter, now: dt.datetime | None = None) -> bool:
     try:
         voting_window_check(election=election, voter=voter, now=now)
@@ -240,6 +253,10 @@ def ballot_cast(
     voted_at = now or timezone.now()
     try:
         with transaction.atomic():
+            # The window again, on the election row as it is now and share-locked until the
+            # commit: a suspension or the freeze committed while the ballot was verified
+            # refuses it, and a transition waits for the casts already past this point.
+            voting_window_check(election=election_share_locked(election.pk), voter=voter, now=now)
             Emargement.objects.create(voter=voter, scrutin=scrutin, voted_at=voted_at)
             entry = Ballot.objects.create(
                 id=uuid.uuid4(),

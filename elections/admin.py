@@ -21,7 +21,7 @@ from .access import scrutin_definition_changeable, staff_sees_all_establishments
 from .charts import bar_chart, line_chart
 from .context_processors import footer_pages_forget
 from .forms import LetterBatchForm, VoterImportConfirmForm, VoterImportForm, VoterRequestAdminForm
-from .lifecycle import definition_editable, definition_editable_q, sealed
+from .lifecycle import definition_editable, definition_editable_q, sealed, vote_over
 from .models import (
     BureauMember,
     Candidate,
@@ -116,6 +116,17 @@ class ElectionAdmin(AuditedModelAdmin):
         ),
     ]
     change_form_template = "admin/elections/election/change_form.html"
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and sealed(obj):
+            fields.append("name")  # covered by the seal
+        if obj is not None and vote_over(obj):
+            fields += ["opens", "closes"]  # the closing happened at that time: it stays so
+        return fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj is not None and sealed(obj) else super().get_prepopulated_fields(request, obj)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -113,7 +113,13 @@ def definition_editable(election: Election) -> bool:
 
     The admin, the imports, every model ``clean`` and the key installation ask it.
     """
-    return election.state in DEFINITION_EDITABLE_STATES
+    return definition_editable_state(election.state)
+
+
+def definition_editable_state(state: str) -> bool:
+    """``definition_editable`` for a state read from the database, not from an object in memory
+    (``elections.models.definition_write_check``, the guard of every definition write)."""
+    return state in DEFINITION_EDITABLE_STATES
 
 
 def definition_editable_q(prefix: str = "") -> Q:
@@ -245,11 +251,12 @@ def closing_grace() -> dt.timedelta:
 def due_transition(election: Election, now: dt.datetime | None = None) -> str | None:
     """The transition the calendar calls for now (the scheduler's), or None.
 
-    Opening at ``opens`` (sealed only), closing at ``closes`` (open or suspended), the
-    freeze at ``closes`` + the grace (closing).
+    Opening at ``opens`` (sealed only, and never once ``closes`` has passed: a timetable
+    moved into the past leaves the election sealed for the bureau to see), closing at
+    ``closes`` (open or suspended), the freeze at ``closes`` + the grace (closing).
     """
     now = now or timezone.now()
-    if election.state == S.SEALED and now >= election.opens:
+    if election.state == S.SEALED and election.opens <= now < election.closes:
         return Transition.OPEN
     if election.state in (S.OPEN, S.SUSPENDED) and now >= election.closes:
         return Transition.CLOSE
@@ -261,7 +268,7 @@ def due_transition(election: Election, now: dt.datetime | None = None) -> str | 
 def due_q(now: dt.datetime) -> Q:
     """Elections ``due_transition`` may act on now (a superset; it decides)."""
     return (
-        Q(state=S.SEALED, opens__lte=now)
+        Q(state=S.SEALED, opens__lte=now, closes__gt=now)
         | Q(state__in=(S.OPEN, S.SUSPENDED), closes__lte=now)
         | Q(state=S.CLOSING, closes__lte=now - closing_grace())
     )

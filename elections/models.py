@@ -1,15 +1,18 @@
 """Elections, scrutins, candidate lists, electoral rolls, voters' requests, portal pages."""
 
+import contextlib
 import uuid
+from collections.abc import Iterable, Iterator
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.core.validators import FileExtensionValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import connections, models, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .lifecycle import DEFINITION_FROZEN_MESSAGE, ElectionState, definition_editable
+from . import lifecycle as rules
+from .lifecycle import DEFINITION_FROZEN_MESSAGE, ElectionState, definition_editable, sealed, vote_over
 
 # PROTOCOL.md §Encodings: ids are ASCII [A-Za-z0-9._-], 1 to 64 characters.
 protocol_id_validator = RegexValidator(
@@ -146,6 +149,15 @@ class Election(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        super().clean()
+        if self.pk is not None and sealed(self) and not vote_over(self) and self.closes <= timezone.now():
+            # A sealed election whose closing time has passed would never open (or would
+            # close at once): the timetable of a sealed election only moves forward.
+            raise ValidationError(
+                {"closes": "L'élection est scellée : sa fermeture ne peut pas être fixée dans le passé."}
+            )
+
     def is_within_window(self, at=None) -> bool:
         at = at or timezone.now()
         return self.opens <= at < self.closes
@@ -279,7 +291,199 @@ def _definition_check(election: Election | None) -> None:
         raise ValidationError(DEFINITION_FROZEN_MESSAGE)
 
 
-class Scrutin(models.Model):
+# --- the guard of a sealed definition (issue 15, item 4) -----------------------------------------
+#
+# After the sealing, scrutins, lists (their documents included), candidates and roll entries
+# do not change, whoever writes: the admin and the model ``clean`` say so to a person, and
+# the models themselves refuse every ORM write (save, delete, create, and their querysets'
+# update, delete, bulk_create, bulk_update), so a service, an import, a data script or the
+# shell meets the same rule. The whole election's deletion (Django's collector cascading
+# from an Election, e.g. ``load_demo`` replacing its demo elections) does not go through
+# these doors, nor do raw SQL and the base manager (``Model._base_manager``).
+
+
+class DefinitionFrozen(ValidationError):  # noqa: N818 — a ValidationError, caught as one
+    """A write to the definition of an election that has left preparation."""
+
+    def __init__(self, message: str = DEFINITION_FROZEN_MESSAGE) -> None:
+        super().__init__(message, code="definition_frozen")
+
+
+def _definition_write_check_where(elections: Q, using: str) -> None:
+    """Raise DefinitionFrozen unless every election matching ``elections`` is in preparation.
+
+    One query on the election table, read from the database inside the caller's transaction.
+    On PostgreSQL it takes FOR KEY SHARE on those rows: it waits for a transition holding
+    the row (``select_for_update`` in ``ballots.lifecycle``, the import's apply) and then
+    reads the state that transition committed, and no transition can start before the
+    write's transaction ends; other writers of the definition (FOR KEY SHARE too, or an
+    insert's foreign key check) do not wait for each other. SQLite serializes writers.
+    Django has no FOR KEY SHARE: the ORM's query gets the clause appended.
+    """
+    query = Election._base_manager.using(using).filter(elections).order_by().values_list("state", flat=True)
+    try:
+        sql, params = query.query.get_compiler(using=using).as_sql()
+    except EmptyResultSet:  # no election at all (e.g. an empty bulk_create)
+        return
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        sql = f"{sql}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        states = [state for (state,) in cursor.fetchall()]
+    if not all(rules.definition_editable_state(state) for state in states):
+        raise DefinitionFrozen()
+
+
+def definition_write_check(election_id, *, using: str | None = None) -> None:
+    """THE guard of a definition write: raise ``DefinitionFrozen`` (a ``ValidationError``
+    with ``DEFINITION_FROZEN_MESSAGE``) unless the election, as stored in the database now,
+    admits a change of its definition (``elections.lifecycle.definition_editable``).
+
+    Call it inside the transaction that writes (on PostgreSQL its row lock lasts until that
+    transaction ends). Scrutin, CandidateList, Candidate and RollEntry call it themselves.
+    """
+    _definition_write_check_where(Q(pk=election_id), using or router.db_for_write(Election))
+
+
+@contextlib.contextmanager
+def _definition_transaction(using: str) -> Iterator[None]:
+    """The guard's lock must last until the write commits: inside the caller's transaction
+    if there is one (no savepoint: the check refuses before anything is written), else in
+    a transaction of its own."""
+    if connections[using].in_atomic_block:
+        yield
+    else:
+        with transaction.atomic(using=using):
+            yield
+
+
+class DefinitionQuerySet(models.QuerySet):
+    """The default manager's queryset of the definition models: a bulk write checks every
+    election it touches, in one query, before writing."""
+
+    def _stored_elections(self) -> Q:
+        """The elections of the rows this queryset selects, as stored."""
+        return Q(pk__in=self.order_by().values(self.model.DEFINITION_ELECTION))
+
+    def _moves(self, fields: Iterable[str]) -> bool:
+        parent = self.model.definition_parent()
+        return any(name in (parent.name, parent.attname) for name in fields)
+
+    def update(self, **kwargs):
+        if not self._moves(kwargs):
+            with _definition_transaction(self.db):
+                _definition_write_check_where(self._stored_elections(), self.db)
+                return super().update(**kwargs)
+        # Moved to another parent (any expression): the rows' new elections are checked
+        # after the write, inside a savepoint that the refusal rolls back.
+        with transaction.atomic(using=self.db):
+            pks = list(self.values_list("pk", flat=True))
+            _definition_write_check_where(self._stored_elections(), self.db)
+            count = super().update(**kwargs)
+            moved = self.model._base_manager.using(self.db).filter(pk__in=pks)
+            _definition_write_check_where(Q(pk__in=moved.values(self.model.DEFINITION_ELECTION)), self.db)
+            return count
+
+    update.alters_data = True
+
+    def delete(self):
+        with _definition_transaction(self.db):
+            _definition_write_check_where(self._stored_elections(), self.db)
+            return super().delete()
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        with _definition_transaction(self.db):
+            parents = [self.model.definition_parent_id(obj) for obj in objs]
+            _definition_write_check_where(
+                self.model.definition_elections_of_parents(parents, self.db), self.db
+            )
+            return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        with _definition_transaction(self.db):
+            stored = self.model._base_manager.using(self.db).filter(pk__in=[obj.pk for obj in objs])
+            elections = Q(pk__in=stored.values(self.model.DEFINITION_ELECTION))
+            if self._moves(fields):
+                parents = [self.model.definition_parent_id(obj) for obj in objs]
+                elections |= self.model.definition_elections_of_parents(parents, self.db)
+            _definition_write_check_where(elections, self.db)
+            return super().bulk_update(objs, fields, *args, **kwargs)
+
+    bulk_update.alters_data = True
+
+
+class DefinitionModel(models.Model):
+    """A part of an election's definition: written only while the election is in preparation.
+
+    ``DEFINITION_ELECTION`` is the path from the model to its election (its first step is
+    the parent foreign key); ``save`` and ``delete`` check the election the object belongs
+    to in the database and, when its parent is set or moved, the new parent's election.
+    """
+
+    DEFINITION_ELECTION: str
+
+    objects = DefinitionQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with _definition_transaction(using):
+            _definition_write_check_where(self._definition_elections(using), using)
+            super().save(*args, **kwargs)
+
+    save.alters_data = True
+
+    def delete(self, using=None, keep_parents=False):
+        using = using or router.db_for_write(type(self), instance=self)
+        with _definition_transaction(using):
+            if self.pk is not None:
+                stored = type(self)._base_manager.using(using).filter(pk=self.pk)
+                _definition_write_check_where(Q(pk__in=stored.values(self.DEFINITION_ELECTION)), using)
+            return super().delete(using=using, keep_parents=keep_parents)
+
+    delete.alters_data = True
+
+    @classmethod
+    def definition_parent(cls) -> models.ForeignKey:
+        return cls._meta.get_field(cls.DEFINITION_ELECTION.split("__", 1)[0])
+
+    @classmethod
+    def definition_parent_id(cls, obj):
+        parent = cls.definition_parent()
+        value = getattr(obj, parent.attname)
+        if value is None and parent.is_cached(obj) and getattr(obj, parent.name) is not None:
+            value = getattr(obj, parent.name).pk
+        return value
+
+    @classmethod
+    def definition_elections_of_parents(cls, parent_ids: Iterable, using: str) -> Q:
+        """The elections of these parents (scrutins, lists, or elections themselves)."""
+        ids = {pk for pk in parent_ids if pk is not None}
+        head, _, rest = cls.DEFINITION_ELECTION.partition("__")
+        if not rest:
+            return Q(pk__in=ids)
+        parent_model = cls._meta.get_field(head).related_model
+        return Q(pk__in=parent_model._base_manager.using(using).filter(pk__in=ids).values(rest))
+
+    def _definition_elections(self, using: str) -> Q:
+        elections = self.definition_elections_of_parents([self.definition_parent_id(self)], using)
+        if self.pk is not None:
+            stored = type(self)._base_manager.using(using).filter(pk=self.pk)
+            elections |= Q(pk__in=stored.values(self.DEFINITION_ELECTION))
+        return elections
+
+
+class Scrutin(DefinitionModel):
+    DEFINITION_ELECTION = "election"
+
     class Kind(models.TextChoices):
         CSA = "CSA", "Comité social d'administration (CSA)"
         CSA_SPECIAL = "CSA_SPECIAL", "CSA spécial"
@@ -337,7 +541,9 @@ def candidate_document_path(instance: "CandidateList", filename: str) -> str:
     return f"listes/{instance.scrutin.election_id}/{uuid.uuid4().hex}-{filename}"
 
 
-class CandidateList(models.Model):
+class CandidateList(DefinitionModel):
+    DEFINITION_ELECTION = "scrutin__election"
+
     scrutin = models.ForeignKey(
         Scrutin, on_delete=models.CASCADE, related_name="lists", verbose_name="scrutin"
     )
@@ -392,7 +598,9 @@ class CandidateList(models.Model):
             _definition_check(Election.objects.filter(scrutins__lists__pk=self.pk).first())
 
 
-class Candidate(models.Model):
+class Candidate(DefinitionModel):
+    DEFINITION_ELECTION = "candidate_list__scrutin__election"
+
     candidate_list = models.ForeignKey(
         CandidateList,
         on_delete=models.CASCADE,
@@ -420,7 +628,9 @@ ROLLS_FROZEN_MESSAGE = "Les listes électorales ne peuvent plus changer : l'éle
 ROLL_OTHER_ELECTION_MESSAGE = "Cet électeur appartient à une autre élection que ce scrutin."
 
 
-class RollEntry(models.Model):
+class RollEntry(DefinitionModel):
+    DEFINITION_ELECTION = "scrutin__election"
+
     """A voter's right to vote in one scrutin (the electoral roll of that scrutin)."""
 
     voter = models.ForeignKey(

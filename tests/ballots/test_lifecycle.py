@@ -340,3 +340,56 @@ def test_a_new_timetable_after_sealing_queues_the_calendar_again(rf):
     times = set(queued.values_list("run_after", flat=True))
     assert new_closes.replace(microsecond=0) in {t.replace(microsecond=0) for t in times}
     assert queued.count() == 6
+
+
+def test_a_new_code_version_is_reported_as_such_not_as_a_changed_definition(monkeypatch):
+    election, bureau = sealable_election()
+    seal_by_bureau(election, bureau)
+    sealed_version = ElectionSeal.objects.get(election=election).document["code_version"]
+    assert lifecycle.seal_verify(election).intact
+    monkeypatch.setattr(lifecycle, "code_version", lambda: "9.9.9+deadbeef")
+    verification = lifecycle.seal_verify(election)
+    assert not verification.intact
+    assert verification.differences == [
+        f"la version du code a changé depuis le scellement ({sealed_version} → 9.9.9+deadbeef)"
+    ]
+
+
+def test_a_list_document_that_cannot_be_read_fails_the_checks(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    election, _ = sealable_election()
+    CandidateList.objects.filter(scrutin__election=election, code="liste-2").update(
+        profession_de_foi="listes/disparu.pdf"
+    )
+    checks = {c.code: c for c in lifecycle.seal_checks(election)}
+    assert not checks["documents"].ok
+    assert checks["documents"].detail == "Illisibles : Liste 2 (profession_de_foi)"
+
+
+def test_an_integrity_check_whose_worker_died_gives_way_to_a_new_one():
+    from ballots.integrity import integrity_check_request
+    from ballots.models import IntegrityCheck
+
+    election, bureau = _opened()
+    first = integrity_check_request(election=election, user=bureau["president"])
+    assert integrity_check_request(election=election, user=bureau["delegate1"]).pk == first.pk
+    IntegrityCheck.objects.filter(pk=first.pk).update(
+        status=IntegrityCheck.Status.RUNNING, progressed=timezone.now() - dt.timedelta(minutes=16)
+    )
+    second = integrity_check_request(election=election, user=bureau["delegate1"])
+    assert second.pk != first.pk
+    first.refresh_from_db()
+    assert first.status == IntegrityCheck.Status.FAILED and "interrompu" in first.error
+
+
+def test_the_closing_entry_counts_each_scrutins_emargements():
+    election, _ = _opened(voters=2)
+    scrutin = election.scrutins.get()
+    voter = election.voters.first()
+    ballot_cast(voter=voter, scrutin_id=scrutin.pk, ballot=ballot_build(scrutin=scrutin, choice="blank"))
+    with _at(election.closes):
+        lifecycle.lifecycle_tick()
+    entry = AuditEntry.objects.get(action="election.close")
+    assert entry.new_values["emargements"] == {scrutin.code: 1}
+    seal = ElectionSeal.objects.get(election=election)
+    assert seal.document["ceremony_hash"] == election.key.record["ceremony_hash"]

@@ -85,12 +85,6 @@ def _admin_save_election(rf, election, **changes):
 # --- the quorum ------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="A confirmation belongs to the seat, not to the person who gave it: after the seat changes "
-    "hands (the election admin's bureau inline), one delegate's account confirms twice and the sealing "
-    "names a delegate who never confirmed.",
-)
 def test_one_delegate_cannot_fill_two_delegate_seats_by_a_seat_reassignment():
     election, bureau = sealable_election()
     seal = lifecycle.seal_status(election).seal
@@ -136,11 +130,6 @@ def _cast_while(monkeypatch, other_worker):
     monkeypatch.setattr(services.crypto, "verify_ballot", verify_then_other_worker)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ballot_cast checks the window on the election read at the start of the request and writes "
-    "with no lock and no re-check: a ballot committed after the freeze is in the box but not in box_hash.",
-)
 def test_no_ballot_lands_in_the_box_after_the_freeze(monkeypatch):
     election, _ = _opened()
     scrutin = election.scrutins.get()
@@ -164,11 +153,6 @@ def test_no_ballot_lands_in_the_box_after_the_freeze(monkeypatch):
     assert frozen.box_hash == crypto.box_hash(scrutin.parameters.fingerprint, references)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ballot_cast does not re-read the state inside its transaction: a suspension committed while "
-    "the ballot is verified does not stop it.",
-)
 def test_no_ballot_is_cast_once_the_suspension_is_committed(monkeypatch):
     election, bureau = _opened()
     scrutin = election.scrutins.get()
@@ -183,11 +167,6 @@ def test_no_ballot_is_cast_once_the_suspension_is_committed(monkeypatch):
     assert not Emargement.objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The election admin lets anyone move the closing time of a closing election: the state stays "
-    "« closing » but voting_window_check accepts everyone again, even voters who logged in after the closing.",
-)
 def test_moving_the_closing_time_after_the_closing_does_not_reopen_the_vote(rf):
     election, _ = _opened()
     scrutin = election.scrutins.get()
@@ -212,12 +191,6 @@ def test_moving_the_closing_time_after_the_closing_does_not_reopen_the_vote(rf):
 # --- the calendar --------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="due_transition opens a sealed election even after its closing time, then closes and freezes "
-    "it in the same step: a closing date moved into the past (the admin allows it) freezes an empty box "
-    "for good, with an « open » entry dated after the closing.",
-)
 def test_a_sealed_election_is_not_opened_after_its_closing_time():
     election, bureau = sealable_election()
     seal_by_bureau(election, bureau)
@@ -234,11 +207,6 @@ def test_a_sealed_election_is_not_opened_after_its_closing_time():
     assert not ScrutinFreeze.objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lifecycle_tick stops at the first election whose transition raises: every election after "
-    "it (ordered by opening time) is never closed or frozen while that one stays broken.",
-)
 def test_one_broken_election_does_not_stop_the_calendar_of_the_others():
     broken, _ = _opened()
     healthy, _ = _opened()
@@ -257,12 +225,6 @@ def test_one_broken_election_does_not_stop_the_calendar_of_the_others():
 # --- the integrity check --------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The integrity check never compares the stored ScrutinParameters (what browsers encrypt with, "
-    "what ballots and box_hash name) with the sealed document's parameters and fingerprint: parameters "
-    "rewritten in the database with another public key go unnoticed.",
-)
 def test_the_integrity_check_detects_scrutin_parameters_rewritten_with_another_key():
     election, bureau = _opened()
     scrutin = election.scrutins.get()
@@ -285,11 +247,6 @@ def test_the_integrity_check_detects_scrutin_parameters_rewritten_with_another_k
     assert check.ok is False, check.report
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The freeze records only the number of émargements, not a hash of who voted: after the freeze "
-    "an émargement moved to another voter is not detected (R. 211-572: the émargement list is frozen and sealed).",
-)
 def test_the_integrity_check_detects_an_emargement_moved_to_another_voter_after_the_freeze():
     election, bureau = _opened(voters=2)
     scrutin = election.scrutins.get()
@@ -305,11 +262,6 @@ def test_the_integrity_check_detects_an_emargement_moved_to_another_voter_after_
     assert check.ok is False, check.report
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The election admin keeps the name editable after the sealing, but the seal covers it: a rename "
-    "makes the freeze record « sceau modifié » and every integrity check fail.",
-)
 def test_a_sealed_fact_cannot_be_changed_in_the_election_admin(rf):
     election, bureau = sealable_election()
     seal_by_bureau(election, bureau)
@@ -335,11 +287,6 @@ def test_the_voter_admin_cannot_take_a_voter_off_a_sealed_roll(client):
     assert lifecycle.seal_compute(election, fresh=True) == recorded
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The voter admin still changes the matricule of a voter of a sealed election: the sealed roll "
-    "digest (hash of the sorted matricules) changes.",
-)
 def test_the_voter_admin_cannot_change_a_matricule_on_a_sealed_roll(rf):
     election, bureau = sealable_election()
     seal_by_bureau(election, bureau)
@@ -377,11 +324,6 @@ def _delete_candidate(election):
     Candidate.objects.filter(candidate_list__scrutin__election=election).first().delete()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The definition freeze lives in model clean() and the admin only: save(), delete() and "
-    "create() from a service, a shell or a data script change a sealed definition without a word.",
-)
 @pytest.mark.parametrize("change", [_add_candidate, _rename_list, _delete_roll_entry, _delete_candidate])
 def test_the_models_refuse_a_change_to_a_sealed_definition(change):
     election, bureau = sealable_election(voters=3)
