@@ -327,7 +327,7 @@ def _definition_write_check_where(elections: Q, using: str) -> None:
         return
     connection = connections[using]
     if connection.vendor == "postgresql":
-        sql = f"{sql}"
+        sql = f"{sql} FOR KEY SHARE"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         states = [state for (state,) in cursor.fetchall()]

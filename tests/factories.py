@@ -1,5 +1,6 @@
 """factory_boy factories. Voters are made through the service, as the app makes them."""
 
+import contextlib
 import datetime as dt
 import uuid
 
@@ -53,9 +54,43 @@ class ElectionFactory(factory.django.DjangoModelFactory):
             )
 
 
-class ScrutinFactory(factory.django.DjangoModelFactory):
+@contextlib.contextmanager
+def in_preparation(election_or_id):
+    """For the duration of the block, the election is in preparation in the database, so its
+    definition (scrutins, lists, candidates, rolls) may be written; its state is put back
+    afterwards. Tests only: the factories build their objects inside elections that are
+    already open, and an attack test may tamper with a sealed definition as someone with
+    the database's rights would. The application has no such door."""
+    election_id = getattr(election_or_id, "pk", election_or_id)
+    rows = Election.objects.filter(pk=election_id)
+    former = rows.values_list("state", flat=True).get()
+    rows.update(state=Election.State.PREPARATION)
+    try:
+        yield
+    finally:
+        rows.update(state=former)
+
+
+class _InPreparation:
+    """A factory whose objects are written while their election is in preparation."""
+
+    @classmethod
+    def _election_id(cls, kwargs):
+        raise NotImplementedError
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        with in_preparation(cls._election_id(kwargs)):
+            return super()._create(model_class, *args, **kwargs)
+
+
+class ScrutinFactory(_InPreparation, factory.django.DjangoModelFactory):
     class Meta:
         model = Scrutin
+
+    @classmethod
+    def _election_id(cls, kwargs):
+        return kwargs["election"].pk if "election" in kwargs else kwargs["election_id"]
 
     election = factory.SubFactory(ElectionFactory)
     code = factory.Sequence(lambda n: f"scrutin-{n}")
@@ -65,9 +100,15 @@ class ScrutinFactory(factory.django.DjangoModelFactory):
     order = factory.Sequence(lambda n: n)
 
 
-class CandidateListFactory(factory.django.DjangoModelFactory):
+class CandidateListFactory(_InPreparation, factory.django.DjangoModelFactory):
     class Meta:
         model = CandidateList
+
+    @classmethod
+    def _election_id(cls, kwargs):
+        if "scrutin" in kwargs:
+            return kwargs["scrutin"].election_id
+        return Scrutin.objects.values_list("election_id", flat=True).get(pk=kwargs["scrutin_id"])
 
     scrutin = factory.SubFactory(ScrutinFactory)
     code = factory.Sequence(lambda n: f"liste-{n}")
@@ -115,8 +156,10 @@ def make_voter(
         password=password,
         security_key=security_key,
     )
-    for scrutin in scrutins:
-        voter.roll_entries.create(scrutin=scrutin)
+    if scrutins:
+        with in_preparation(election):
+            for scrutin in scrutins:
+                voter.roll_entries.create(scrutin=scrutin)
     return voter
 
 
