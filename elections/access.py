@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
-from .lifecycle import definition_editable
+from .lifecycle import definition_editable, receipts_only
 from .models import CandidateList, Scrutin
 
 
@@ -18,7 +18,7 @@ def voter_required(view=None, *, setup_pending_ok: bool = False):
 
     Seed 004: a voter who logged in with the notice but has not chosen their identifier
     and mot de passe Élections yet is sent to do so first (``setup_pending_ok`` marks
-    the page where they do).
+    the page where they do), except once the box is frozen (``receipts_only``).
 
     Every answer says « no-store »: a voter's pages must not stay in a shared
     computer's cache or in a proxy (the one place this is decided for voter pages).
@@ -32,7 +32,10 @@ def voter_required(view=None, *, setup_pending_ok: bool = False):
         if not user.is_authenticated or not user.is_voter:
             return redirect_to_login(request.get_full_path())
         request.voter = user.voter
-        if not setup_pending_ok and request.voter.needs_credentials_setup:
+        # Once the box is frozen there is nothing left to set up an identifier for: the
+        # voter goes straight to their receipts.
+        pending = request.voter.needs_credentials_setup and not receipts_only(request.voter.election)
+        if not setup_pending_ok and pending:
             response = redirect("accounts:credentials_setup")
         else:
             response = view(request, *args, **kwargs)

@@ -408,3 +408,8 @@ def test_after_the_freeze_a_voter_who_never_chose_an_identifier_is_told_it_is_to
     assert client.post("/portail/premiere-connexion/", data).status_code == 403
     voter.refresh_from_db()
     assert voter.credentials_set_up is None and mail.outbox == []
+    # Nothing left to set up: the portal and the receipts open without it.
+    home = client.get("/portail/")
+    assert home.status_code == 200
+    receipts = client.get("/portail/je-vote/")
+    assert receipts.status_code == 200
