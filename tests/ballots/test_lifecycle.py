@@ -393,3 +393,26 @@ def test_the_closing_entry_counts_each_scrutins_emargements():
     assert entry.new_values["emargements"] == {scrutin.code: 1}
     seal = ElectionSeal.objects.get(election=election)
     assert seal.document["ceremony_hash"] == election.key.record["ceremony_hash"]
+
+
+def test_the_emargement_admin_shows_the_day_of_a_vote_never_its_time_or_order(client):
+    from django.contrib.auth.models import Group
+
+    from tests.factories import BUREAU_GROUP, StaffFactory
+
+    election, _ = _opened(voters=2)
+    scrutin = election.scrutins.get()
+    first, second = election.voters.order_by("first_name")
+    for voter, minute in ((second, 1), (first, 2)):  # « Camille1 » votes before « Camille0 »
+        with _at(election.opens + dt.timedelta(hours=2, minutes=minute, seconds=7)):
+            ballot_cast(
+                voter=voter, scrutin_id=scrutin.pk, ballot=ballot_build(scrutin=scrutin, choice="blank")
+            )
+    reader = StaffFactory(groups=[Group.objects.get(name=BUREAU_GROUP)])
+    client.force_login(reader)
+    page = client.get("/gestion/ballots/emargement/").content.decode()
+    voted = timezone.localtime(election.opens + dt.timedelta(hours=2, minutes=1, seconds=7))
+    assert f"{voted:%H:%M}" not in page and f"{voted:%H:%M:%S}" not in page
+    assert page.index("Camille0") < page.index("Camille1")  # by name, not in the order of the votes
+    detail = client.get(f"/gestion/ballots/emargement/{Emargement.objects.get(voter=second).pk}/change/")
+    assert detail.status_code == 200 and f"{voted:%H:%M}" not in detail.content.decode()
