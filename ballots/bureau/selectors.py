@@ -42,6 +42,7 @@ ACTION_LABELS = {
     "election.count": "Dépouillement",
     "election.integrity.request": "Contrôle d'intégrité demandé",
     "election.integrity.result": "Résultat du contrôle d'intégrité",
+    "election.lifecycle.error": "Étape automatique en échec",
 }
 
 ROLE_LABELS = dict(BureauMember.Role.choices)
@@ -61,6 +62,13 @@ def seal_lines(seal: str) -> list[str]:
 def seat_label(seat: BureauMember) -> str:
     label = ROLE_LABELS.get(seat.role, seat.role)
     return f"{label} n° {seat.index}" if seat.index else label
+
+
+def confirmation_label(confirmation: SealConfirmation) -> str:
+    """The seat as it was when the member confirmed (the role recorded then)."""
+    label = ROLE_LABELS.get(confirmation.role, confirmation.role)
+    index = confirmation.member.index
+    return f"{label} n° {index}" if index and confirmation.role == BureauMember.Role.DELEGATE else label
 
 
 # --- who sees what ----------------------------------------------------------------------
@@ -132,6 +140,10 @@ class ScrutinCount:
     def box_hash_lines(self) -> list[str]:
         return seal_lines(self.freeze.box_hash) if self.freeze else []
 
+    @property
+    def emargements_hash_lines(self) -> list[str]:
+        return seal_lines(self.freeze.emargements_hash) if self.freeze else []
+
 
 def scrutin_counts(election: Election) -> list[ScrutinCount]:
     """Per scrutin: the registered voters, the émargements and the ballots (counts only: a ballot is
@@ -176,7 +188,12 @@ def _trail_detail(action: str, new: dict[str, Any]) -> str:
     if action == "election.freeze":
         intact = "intact" if new.get("seal_intact") else "modifié depuis le scellement"
         match = "égaux" if new.get("ballots_match_emargements") else "différents"
-        return f"Sceau {intact} ; bulletins et émargements {match} dans chaque scrutin."
+        detail = f"Sceau {intact} ; bulletins et émargements {match} dans chaque scrutin."
+        if new.get("seal_differences"):
+            detail += " Écarts : " + " ; ".join(new["seal_differences"])
+        return detail
+    if action == "election.lifecycle.error":
+        return f"Erreur : {new.get('error', '')} — l'étape sera retentée."
     if action == "election.integrity.result":
         findings = new.get("findings") or []
         if new.get("ok"):
@@ -266,8 +283,8 @@ def dashboard(election: Election, seat: BureauMember, *, now: dt.datetime | None
         "seal": recorded.seal if recorded else (status.seal if status else ""),
         "seal_lines": seal_lines(recorded.seal if recorded else (status.seal if status else "")),
         "recorded": recorded,
-        "confirmed": [(c, seat_label(c.member)) for c in confirmed],
-        "expired": [(c, seat_label(c.member)) for c in expired],
+        "confirmed": [(c, confirmation_label(c)) for c in confirmed],
+        "expired": [(c, confirmation_label(c)) for c in expired],
         "counts": scrutin_counts(election) if sealed else [],
         "frozen": lifecycle.box_frozen(election),
         "integrity_checks": checks,

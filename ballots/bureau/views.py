@@ -198,7 +198,7 @@ def seal(request, slug):
         refusal=refusal,
         status=status,
         seal_lines=selectors.seal_lines(status.seal) if status else [],
-        confirmed=[(c, selectors.seat_label(c.member)) for c in status.confirmations] if status else [],
+        confirmed=[(c, selectors.confirmation_label(c)) for c in status.confirmations] if status else [],
         counts_for_quorum=seat.role != BureauMember.Role.SECRETARY,
         mine=next((c for c in status.confirmations if c.member_id == seat.pk), None) if status else None,
         can_confirm=(refusal is None or refusal.status == 400) and status is not None and status.checks_pass,

@@ -405,6 +405,7 @@ def test_after_closing_the_dashboard_shows_the_frozen_boxes(client, opened, sett
     body = text(client.get(f"/gestion/bureau/{election.slug}/"))
     scrutin = election.scrutins.get()
     assert grouped(scrutin.freeze.box_hash) in body
+    assert grouped(scrutin.freeze.emargements_hash) in body
     assert "Gel de l'urne" in body and "Fermeture du vote" in body
     assert "Suspendre le vote" not in body
 
@@ -415,7 +416,9 @@ def test_the_dashboard_names_the_checks_that_fail_and_the_expired_confirmations(
     Election.objects.filter(pk=election.pk).update(name="Élection renommée")
     client.force_login(bureau["delegate1"])
     body = text(client.get(f"/gestion/bureau/{election.slug}/"))
-    assert "Confirmations expirées" in body and "Président" in body
+    assert "Aucune confirmation valide." in body
+    expired = body.split("Confirmations expirées", 1)[1]
+    assert f"Président ({bureau['president'].username})" in expired
     BureauMember.objects.filter(election=election, user=bureau["delegate2"]).update(active=False)
     BureauMember.objects.filter(election=election, user=bureau["delegate3"]).update(active=False)
     body = text(client.get(f"/gestion/bureau/{election.slug}/"))
