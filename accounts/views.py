@@ -152,9 +152,12 @@ def locked_out(request, response=None, credentials=None):
 
 @require_POST
 def logout_view(request):
+    """Back to the login page of the voter's own election (the entry page lists every election)."""
+    user = request.user
+    slug = user.voter.election.slug if user.is_authenticated and user.is_voter else None
     logout(request)
     messages.success(request, "Vous êtes déconnecté. Merci de votre visite.")
-    return redirect("elections:index")
+    return redirect("accounts:login", slug) if slug else redirect("elections:index")
 
 
 @require_safe

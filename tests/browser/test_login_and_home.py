@@ -26,8 +26,9 @@ def fill_login(page, *, password=None):
 
 
 def test_demo_voter_logs_in_by_the_labels_and_reaches_home(page, demo):
-    page.goto("/")
-    assert page.url.endswith("/connexion/demo-2026/")
+    page.goto("/")  # the entry page lists the demo's two elections (the second is in preparation)
+    page.get_by_role("link", name=load_demo.DEMO_ELECTION_NAME).click()
+    page.wait_for_url("**/connexion/demo-2026/")
     fill_login(page)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url("**/portail/")

@@ -30,7 +30,8 @@ def visible(page, text: str) -> bool:
 
 
 def test_seed000_login_page_says_what_the_guide_says(page, demo):
-    page.goto("/")
+    page.goto("/")  # the entry page lists the demo's two elections (the second is in preparation)
+    page.get_by_role("link", name=load_demo.DEMO_ELECTION_NAME).click()
     page.wait_for_url("**/connexion/demo-2026/")
     assert page.get_by_role("heading", name="Se connecter").is_visible()
     for label in ("Matricule", "Date de naissance", "Clé de sécurité", "Mot de passe"):

@@ -158,3 +158,14 @@ def test_the_referent_imports_the_csv_template_into_the_election_in_preparation(
     assert sorted(
         election.voters.filter(establishment__code="DDI87").values_list("matricule", flat=True)
     ) == [imports.EXAMPLE_LINE[0]]
+
+
+def test_the_entry_page_lists_both_demo_elections_and_a_voter_logs_out_to_their_own():
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    client = Client()
+    page = client.get("/").content.decode()
+    assert 'href="/connexion/demo-2026/"' in page and 'href="/connexion/demo-2026-preparation/"' in page
+    client.force_login(User.objects.get(voter__matricule="P0003"), backend="accounts.backends.VoterBackend")
+    response = client.post("/deconnexion/")
+    assert response.status_code == 302 and response["Location"] == "/connexion/demo-2026-preparation/"
+    assert client.get("/portail/").status_code == 302

@@ -66,6 +66,7 @@ DEMO_ELECTION_ID = uuid.UUID("6f1c2b7e-8d3a-4f5e-9b2c-0a1d2e3f4a5b")
 # A second election, still in preparation: the bureau tries the checks and the sealing, the
 # RH referent tries imports.
 PREPARATION_ELECTION_ID = uuid.UUID("0c9e4d1a-5b7f-4e2a-8c3d-6a1b2c3d4e5f")
+DEMO_ELECTION_NAME = "Élections professionnelles 2026 — Ministère de démonstration"
 SUPPORT_CONNECTION_PHONES = (
     "N° vert 0 800 808 900 (service et appel gratuits)\n05 56 42 72 47 (tarif d'une communication nationale)"
 )
@@ -327,7 +328,7 @@ class Command(BaseCommand):
         opens = timezone.localtime().replace(minute=0, second=0, microsecond=0)
         election = Election.objects.create(
             id=DEMO_ELECTION_ID,
-            name="Élections professionnelles 2026 — Ministère de démonstration",
+            name=DEMO_ELECTION_NAME,
             slug="demo-2026",
             opens=opens,
             closes=opens + dt.timedelta(days=8),
