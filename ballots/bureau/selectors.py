@@ -53,10 +53,10 @@ def seal_groups(seal: str) -> str:
     return " ".join(seal[i : i + 4] for i in range(0, len(seal), 4))
 
 
-def seal_lines(seal: str) -> list[str]:
-    """The groups of a 64-digit hash on two lines of eight, as the dashboard prints them."""
+def seal_lines(seal: str, per_line: int = 8) -> list[str]:
+    """The groups of a hash, ``per_line`` groups a line, as the pages print them."""
     groups = seal_groups(seal).split()
-    return [" ".join(groups[i : i + 8]) for i in range(0, len(groups), 8)]
+    return [" ".join(groups[i : i + per_line]) for i in range(0, len(groups), per_line)]
 
 
 def seat_label(seat: BureauMember) -> str:
@@ -138,11 +138,11 @@ class ScrutinCount:
 
     @property
     def box_hash_lines(self) -> list[str]:
-        return seal_lines(self.freeze.box_hash) if self.freeze else []
+        return seal_lines(self.freeze.box_hash, per_line=4) if self.freeze else []
 
     @property
     def emargements_hash_lines(self) -> list[str]:
-        return seal_lines(self.freeze.emargements_hash) if self.freeze else []
+        return seal_lines(self.freeze.emargements_hash, per_line=4) if self.freeze else []
 
 
 def scrutin_counts(election: Election) -> list[ScrutinCount]:

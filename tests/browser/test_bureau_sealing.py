@@ -207,5 +207,18 @@ def test_the_president_suspends_resumes_checks_the_box_and_reads_the_emargements
         assert rows.count() == 1 and visible(page, "1 émargement(s) pour « bern »")
         page.screenshot(path=f"{SHOTS}-9-emargements.png", full_page=True)
         assert axe_violations(page) == []
+
+        # The calendar closes and freezes the box (the scheduler's step, run here at the freeze time).
+        from ballots.lifecycle import lifecycle_tick
+        from elections.lifecycle import closing_grace
+
+        lifecycle_tick(now=election.closes + closing_grace())
+        page.goto(f"/gestion/bureau/{election.slug}/")
+        assert page.locator("#election-state").inner_text() == "Close"
+        frozen = page.locator("#bureau-freezes tbody tr").first
+        assert frozen.is_visible() and frozen.locator("td").nth(2).inner_text() == "2"
+        assert page.locator(".bureau-actions").get_by_role("link", name="Suspendre le vote").count() == 0
+        page.screenshot(path=f"{SHOTS}-11-frozen.png", full_page=True)
+        assert axe_violations(page) == []
     finally:
         context.close()
