@@ -464,3 +464,23 @@ def test_the_emargement_list_goes_scrutin_by_scrutin(client):
     assert unknown.status_code == 200 and voter.matricule not in text(unknown)
     views = AuditEntry.objects.filter(action="emargement.view").order_by("id")
     assert [v.object_id for v in views] == [str(first.pk), str(first.pk), str(second.pk), str(first.pk)]
+
+
+def test_an_action_posted_without_the_csrf_token_is_refused(opened):
+    from django.test import Client
+
+    election, bureau = opened
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(bureau["president"])
+    response = client.post(f"/gestion/bureau/{election.slug}/suspendre/", {"reason": "Panne"})
+    assert response.status_code == 403
+    election.refresh_from_db()
+    assert election.get_state_display() == "Ouverte"
+    page = client.get(f"/gestion/bureau/{election.slug}/suspendre/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
+    response = client.post(
+        f"/gestion/bureau/{election.slug}/suspendre/", {"reason": "Panne", "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+    election.refresh_from_db()
+    assert election.get_state_display() == "Suspendue"
