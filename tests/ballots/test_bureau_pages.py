@@ -484,3 +484,19 @@ def test_an_action_posted_without_the_csrf_token_is_refused(opened):
     assert response.status_code == 302
     election.refresh_from_db()
     assert election.get_state_display() == "Suspendue"
+
+
+def test_a_running_integrity_check_shows_its_progress_and_the_page_follows_it(client, opened):
+    election, bureau = opened
+    IntegrityCheck.objects.create(
+        election=election,
+        created_by=bureau["president"],
+        status=IntegrityCheck.Status.RUNNING,
+        done=50,
+        total=200,
+    )
+    client.force_login(bureau["delegate1"])
+    response = client.get(f"/gestion/bureau/{election.slug}/")
+    assert '<progress max="100" value="25">' in response.content.decode()
+    assert "En cours — 25 %" in text(response)
+    assert '<meta http-equiv="refresh" content="5">' in response.content.decode()
