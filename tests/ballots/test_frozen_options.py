@@ -7,6 +7,7 @@ import pytest
 from ballots.models import Ballot
 from elections.models import CandidateList
 from tests.ballots.test_voting import html
+from tests.factories import in_preparation
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,8 @@ def test_the_ballot_page_refuses_to_render_when_a_frozen_list_is_gone(
 ):
     scrutin = scrutins[0]
     # What the admin no longer allows, done behind its back (a bug, a database edit).
-    CandidateList.objects.filter(scrutin=scrutin, code="liste-02").delete()
+    with in_preparation(open_election):  # behind the models' guard of the definition too
+        CandidateList.objects.filter(scrutin=scrutin, code="liste-02").delete()
     with caplog.at_level(logging.ERROR, logger="ballots.views"):
         response = voter_client.get(f"/portail/je-vote/{scrutin.pk}/")
     assert response.status_code == 503

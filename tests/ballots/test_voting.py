@@ -31,7 +31,14 @@ from ballots.services import (
 )
 from elections.models import Election, RollEntry
 from tests.conftest import paris
-from tests.factories import VOTER_PASSWORD, ElectionFactory, ScrutinFactory, make_voter, open_for_voting
+from tests.factories import (
+    VOTER_PASSWORD,
+    ElectionFactory,
+    ScrutinFactory,
+    in_preparation,
+    make_voter,
+    open_for_voting,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -412,7 +419,8 @@ def test_a_scrutin_added_after_the_opening_has_no_ballot_yet(open_election, scru
     from tests.factories import ScrutinFactory
 
     late = ScrutinFactory(election=open_election, code="ajoute-apres")
-    voter.roll_entries.create(scrutin=late)
+    with in_preparation(open_election):  # behind the models' guard of the definition
+        voter.roll_entries.create(scrutin=late)
     client = login(Client(), voter)
     response = client.get(f"/portail/je-vote/{late.pk}/")
     assert response.status_code == 403
@@ -493,10 +501,11 @@ def test_ballot_cast_refuses_a_scrutin_of_another_election_even_with_a_stray_rol
     other = ElectionFactory()
     theirs = ScrutinFactory(election=other, code=scrutins[0].code)  # same code, another election
     open_for_voting(other)
-    with pytest.raises(IntegrityError), transaction.atomic():
-        RollEntry.objects.create(voter=voter, scrutin=theirs)  # what the database normally refuses
-    with _roll_guard_lifted():
-        RollEntry.objects.create(voter=voter, scrutin=theirs)
+    with in_preparation(other):  # behind the models' guard of the definition
+        with pytest.raises(IntegrityError), transaction.atomic():
+            RollEntry.objects.create(voter=voter, scrutin=theirs)  # what the database normally refuses
+        with _roll_guard_lifted():
+            RollEntry.objects.create(voter=voter, scrutin=theirs)
     voter = Voter.objects.select_related("election", "user").get(pk=voter.pk)  # its election, open
     voting_window_check(election=voter.election, voter=voter)
     ballot = ballot_build(scrutin=theirs, choice="blank")

@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 
 from elections.models import CandidateList, Page
-from tests.factories import CandidateListFactory, ElectionFactory, StaffFactory, make_voter
+from tests.factories import CandidateListFactory, ElectionFactory, StaffFactory, in_preparation, make_voter
 
 pytestmark = pytest.mark.django_db
 
@@ -66,9 +66,10 @@ def test_roll_search_and_pagination(voter_client, voter, scrutins, election):
 
 def test_list_documents_are_served_to_voters_of_the_scrutin_only(voter_client, scrutins, client):
     mine = CandidateListFactory(scrutin=scrutins[0])
-    mine.profession_de_foi.save("pdf.pdf", ContentFile(b"%PDF-1.4 test"))
     theirs = CandidateListFactory(scrutin=scrutins[2])
-    theirs.profession_de_foi.save("pdf.pdf", ContentFile(b"%PDF-1.4 test"))
+    with in_preparation(scrutins[0].election):  # the factory's election is already open
+        mine.profession_de_foi.save("pdf.pdf", ContentFile(b"%PDF-1.4 test"))
+        theirs.profession_de_foi.save("pdf.pdf", ContentFile(b"%PDF-1.4 test"))
     response = voter_client.get(f"/portail/listes/{mine.pk}/profession-de-foi/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert voter_client.get(f"/portail/listes/{theirs.pk}/profession-de-foi/").status_code == 404
@@ -78,7 +79,8 @@ def test_list_documents_are_served_to_voters_of_the_scrutin_only(voter_client, s
 
 def test_list_documents_are_not_served_to_anonymous_visitors(scrutins):
     mine = CandidateListFactory(scrutin=scrutins[0])
-    mine.profession_de_foi.save("pdf.pdf", ContentFile(b"%PDF-1.4 test"))
+    with in_preparation(scrutins[0].election):  # the factory's election is already open
+        mine.profession_de_foi.save("pdf.pdf", ContentFile(b"%PDF-1.4 test"))
     response = Client().get(f"/portail/listes/{mine.pk}/profession-de-foi/")
     assert response.status_code == 302
     assert response.url.startswith("/?next=")
@@ -146,7 +148,8 @@ def test_unknown_urls_are_french_404(client, db):
 
 def test_uploaded_documents_are_served_to_staff_only(voter_client, scrutins, admin_client):
     mine = CandidateListFactory(scrutin=scrutins[0])
-    mine.profession_de_foi.save("pdf.pdf", ContentFile(b"%PDF-1.4 test"))
+    with in_preparation(scrutins[0].election):  # the factory's election is already open
+        mine.profession_de_foi.save("pdf.pdf", ContentFile(b"%PDF-1.4 test"))
     url = mine.profession_de_foi.url
     assert url.startswith("/media/")
     assert admin_client.get(url).status_code == 200
