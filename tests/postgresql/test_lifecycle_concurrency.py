@@ -59,11 +59,8 @@ def _assert_each_transition_once(elections, taken):
         assert ScrutinFreeze.objects.filter(scrutin__election=election).count() == 1
 
 
-def test_threads_running_lifecycle_tick_at_once_take_each_due_transition_once():
-    assert connection.vendor == "postgresql"
-    elections = _sealed_elections()
-    # The freeze time of every election: each needs its opening, closing and freeze.
-    moment = max(e.closes for e in elections) + dt.timedelta(hours=1)
+def _ticks_at_once(moment) -> list[tuple]:
+    """THREADS threads run lifecycle_tick(now=moment) at the same instant; what they took."""
     start = threading.Barrier(THREADS)
     taken, errors = [], []
 
@@ -83,17 +80,29 @@ def test_threads_running_lifecycle_tick_at_once_take_each_due_transition_once():
     for thread in threads:
         thread.join()
     assert errors == []
+    return taken
+
+
+def test_threads_running_lifecycle_tick_at_once_take_each_due_transition_once(settings):
+    assert connection.vendor == "postgresql"
+    elections = _sealed_elections()
+    grace = dt.timedelta(minutes=settings.VOTE_CLOSING_GRACE_MINUTES)
+    taken = []
+    # Every election's opening, then closing, then freeze: each round's threads race for the same step.
+    for moment, transition in (
+        (max(e.opens for e in elections), T.OPEN),
+        (max(e.closes for e in elections), T.CLOSE),
+        (max(e.closes for e in elections) + grace, T.FREEZE),
+    ):
+        round_taken = _ticks_at_once(moment)
+        assert sorted(round_taken) == sorted((e.pk, transition) for e in elections), transition
+        taken += round_taken
     _assert_each_transition_once(elections, taken)
 
 
 def test_servers_running_manage_py_lifecycle_tick_at_once_take_each_due_transition_once():
     """The command itself, as cron would start it on two servers: separate processes."""
     elections = _sealed_elections()
-    # The seal does not cover the timetable: move every election's calendar into the past.
-    now = timezone.now()
-    Election.objects.filter(pk__in=[e.pk for e in elections]).update(
-        opens=now - dt.timedelta(hours=3), closes=now - dt.timedelta(hours=2)
-    )
     db = connection.settings_dict
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
@@ -101,24 +110,38 @@ def test_servers_running_manage_py_lifecycle_tick_at_once_take_each_due_transiti
         "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
         f"{db['PORT'] or 5432}/{db['NAME']}",
     }
-    processes = [
-        subprocess.Popen(  # noqa: S603
-            [sys.executable, "manage.py", "lifecycle_tick"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(2)
-    ]
-    outputs = [process.communicate(timeout=120) for process in processes]
-    assert [(p.returncode, err) for p, (_out, err) in zip(processes, outputs, strict=True)] == [(0, "")] * 2
     labels = {T(t).label: t for t in CALENDAR}
     by_slug = {e.slug: e.pk for e in elections}
+    pks = [e.pk for e in elections]
+    now = timezone.now()
     taken = []
-    for out, _err in outputs:
-        for line in out.splitlines():
-            slug, label = line.split("  ", 1)[1].split(" : ")
-            taken.append((by_slug[slug], labels[label]))
+    # The seal does not cover the timetable: the opening moved into the past, then the closing
+    # (and its grace) too; each time two servers' cron start the command at once.
+    for opens, closes, expected in (
+        (now - dt.timedelta(hours=3), now + dt.timedelta(days=1), [T.OPEN]),
+        (now - dt.timedelta(hours=3), now - dt.timedelta(hours=2), [T.CLOSE, T.FREEZE]),
+    ):
+        Election.objects.filter(pk__in=pks).update(opens=opens, closes=closes)
+        processes = [
+            subprocess.Popen(  # noqa: S603
+                [sys.executable, "manage.py", "lifecycle_tick"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        outputs = [process.communicate(timeout=120) for process in processes]
+        assert [(p.returncode, err) for p, (_out, err) in zip(processes, outputs, strict=True)] == [
+            (0, "")
+        ] * 2
+        round_taken = []
+        for out, _err in outputs:
+            for line in out.splitlines():
+                slug, label = line.split("  ", 1)[1].split(" : ")
+                round_taken.append((by_slug[slug], labels[label]))
+        assert sorted(round_taken) == sorted((pk, t) for pk in pks for t in expected)
+        taken += round_taken
     _assert_each_transition_once(elections, taken)
