@@ -196,3 +196,17 @@ def test_an_unknown_identifier_costs_one_password_hash_as_a_known_one():
                 request, election=voter.election, identifier=typed, password="pas-le-bon-mot-de-passe"
             )
         assert len(calls) == 1, typed
+
+
+def test_an_address_another_voter_of_the_election_holds_as_identifier_is_taken():
+    holder = identifier_voter()
+    other = make_voter(election=holder.election, matricule="B2002")
+    other.credentials_set_up = timezone.now()
+    other.save(update_fields=["credentials_set_up"])
+    assert identifier.identifier_taken(other, "Camille@Example.org")
+    assert not identifier.identifier_taken(other, "dominique@example.org")
+    assert not identifier.identifier_taken(holder, "camille@example.org")  # one's own
+    elsewhere = make_voter(election=ElectionFactory(), matricule="C3003")
+    elsewhere.credentials_set_up = timezone.now()
+    elsewhere.save(update_fields=["credentials_set_up"])
+    assert not identifier.identifier_taken(elsewhere, "camille@example.org")

@@ -287,3 +287,36 @@ def test_a_voter_cannot_enter_another_voters_code():
     outcome = votecode.vote_code_enter(voter=dominique, typed="ACDE3479")
     assert not outcome.accepted
     assert votecode.vote_code_enter(voter=camille, typed="ACDE3479").accepted
+
+
+@pytest.mark.parametrize("flow_class", [VoteCodeRequest, PasswordReassort], ids=lambda f: f.__name__)
+def test_failures_are_forgotten_after_the_hour(flow_class, limits, django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    import time_machine
+
+    limits.REASSORT_PAIR_FAILURES_PER_HOUR = 2
+    limits.REASSORT_ACCOUNT_DELAY_AFTER = 2
+    flow = flow_class(django_capture_on_commit_callbacks)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        assert flow.ask(HERE, right=False) == 0
+        traveller.shift(dt.timedelta(seconds=throttle.WINDOW_SECONDS + 1))
+        assert flow.ask(HERE, right=False) == 0
+        assert flow.ask(HERE) == 0
+
+
+def test_refusals_within_the_audit_window_make_one_entry(limits, django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    import time_machine
+
+    flow = VoteCodeRequest(django_capture_on_commit_callbacks)
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        flow.ask(HERE, right=False)
+        traveller.shift(dt.timedelta(minutes=10))
+        flow.ask(HERE, right=False)
+    entry = AuditEntry.objects.get(action="reassort.vote_code.refused")
+    assert entry.new_values["count"] == 1
+    assert entry.new_values["window_seconds"] == limits.REASSORT_AUDIT_WINDOW_SECONDS
+    assert entry.object_label == str(flow.voter)

