@@ -332,7 +332,6 @@ class Command(BaseCommand):
             slug="demo-2026",
             opens=opens,
             closes=opens + dt.timedelta(days=8),
-            state=Election.State.PREPARATION,
         )
         self._load_support(election)
         establishments = {
@@ -399,7 +398,6 @@ class Command(BaseCommand):
             slug="demo-2026-preparation",
             opens=opens + dt.timedelta(days=14),
             closes=opens + dt.timedelta(days=22),
-            state=Election.State.PREPARATION,
         )
         SupportChannel.objects.create(
             election=election,
