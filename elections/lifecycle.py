@@ -85,8 +85,9 @@ def transition_error(election: Election, transition: str) -> str | None:
     if election.state in sources:
         return None
     label = Transition(transition).label.lower()
+    of = "d'" if label[0] in "aeéiou" else "de "
     return (
-        f"Impossible de {label} : l'élection est dans l'état « {S(election.state).label} » "
+        f"Impossible {of}{label} : l'élection est dans l'état « {S(election.state).label} » "
         f"(possible seulement depuis : {', '.join(f'« {S(s).label} »' for s in sorted(sources))})."
     )
 

@@ -261,7 +261,7 @@ def test_demo_freeze_moves_the_opening_back_when_the_vote_opened_less_than_the_g
     ("command", "state", "message"),
     [
         ("demo_open", S.PREPARATION, "Scellez-la d'abord depuis le tableau de bord du bureau de vote"),
-        ("demo_open", S.OPEN, "Impossible de ouvrir le vote : l'élection est dans l'état « Ouverte »"),
+        ("demo_open", S.OPEN, "Impossible d'ouvrir le vote : l'élection est dans l'état « Ouverte »"),
         ("demo_close", S.PREPARATION, "Scellez-la d'abord"),
         ("demo_close", S.SEALED, "Ouvrez-la d'abord (demo_open)."),
         (
