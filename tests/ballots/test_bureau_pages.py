@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEntry
 from ballots import lifecycle
-from ballots.models import Ballot, ElectionSeal, IntegrityCheck, SealConfirmation
+from ballots.models import Ballot, ElectionSeal, IntegrityCheck, ScrutinFreeze, SealConfirmation
 from ballots.services import ballot_build, ballot_cast
 from elections.models import BureauMember, CandidateList, Election
 from tests.ballots.test_integrity import rename_in_database
@@ -408,6 +408,57 @@ def test_after_closing_the_dashboard_shows_the_frozen_boxes(client, opened, sett
     assert grouped(scrutin.freeze.emargements_hash) in body
     assert "Gel de l'urne" in body and "Fermeture du vote" in body
     assert "Suspendre le vote" not in body
+
+
+def test_a_freeze_after_the_definition_changed_records_and_shows_the_broken_seal(client, opened, settings):
+    """R. 211-572: the seal is re-checked at the freeze and the outcome recorded, good or bad."""
+    import time_machine
+
+    election, bureau = opened
+    scrutin = election.scrutins.get()
+    cast(election, election.voters.first())
+    rename_in_database(CandidateList.objects.get(scrutin=scrutin, code="liste-2"), "Liste renommée en douce")
+    with time_machine.travel(
+        election.closes + dt.timedelta(minutes=settings.VOTE_CLOSING_GRACE_MINUTES), tick=False
+    ):
+        lifecycle.lifecycle_tick()
+    election.refresh_from_db()
+    assert election.get_state_display() == "Close"  # the freeze is not held up: it records what it found
+    freeze = AuditEntry.objects.get(action="election.freeze")
+    assert freeze.new_values["seal_intact"] is False
+    difference = f"scrutin {scrutin.code} : les listes, candidats ou documents ont changé"
+    assert freeze.new_values["seal_differences"] == [difference]
+    assert freeze.new_values["ballots_match_emargements"] is True
+    client.force_login(bureau["delegate1"])
+    body = text(client.get(f"/gestion/bureau/{election.slug}/"))
+    assert "Sceau modifié depuis le scellement" in body
+    assert f"Écarts : {difference}" in body
+
+
+def test_a_calendar_step_that_fails_is_in_the_trail_and_on_the_dashboard(
+    client, opened, settings, monkeypatch
+):
+    import time_machine
+
+    election, bureau = opened
+
+    def unreadable(scrutin):
+        raise OSError("base de données injoignable")
+
+    monkeypatch.setattr(lifecycle, "emargements_digest", unreadable)  # the freeze fails mid-way
+    with time_machine.travel(
+        election.closes + dt.timedelta(minutes=settings.VOTE_CLOSING_GRACE_MINUTES), tick=False
+    ):
+        lifecycle.lifecycle_tick()
+    election.refresh_from_db()
+    assert election.get_state_display() == "Clôture en cours"  # closed, the freeze failed and waits
+    error = AuditEntry.objects.get(action="election.lifecycle.error")
+    assert error.actor_id is None
+    assert error.new_values["error"] == "OSError: base de données injoignable"
+    assert not ScrutinFreeze.objects.filter(scrutin__election=election).exists()  # nothing half-written
+    client.force_login(bureau["president"])
+    body = text(client.get(f"/gestion/bureau/{election.slug}/"))
+    assert "Erreur : OSError: base de données injoignable — l'étape sera retentée." in body
 
 
 def test_the_dashboard_names_the_checks_that_fail_and_the_expired_confirmations(client, prepared):

@@ -200,19 +200,33 @@ def test_a_sealed_election_is_not_opened_after_its_closing_time():
     assert not ScrutinFreeze.objects.exists()
 
 
-def test_one_broken_election_does_not_stop_the_calendar_of_the_others():
+def test_one_broken_election_does_not_stop_the_calendar_of_the_others(monkeypatch):
     broken, _ = _opened()
     healthy, _ = _opened()
-    Election.objects.filter(pk=broken.pk).update(opens=healthy.opens - dt.timedelta(hours=1))
-    # E.g. an election opened before the seal existed (no data migration records one).
-    ElectionSeal.objects.filter(election=broken).delete()
+    Election.objects.filter(pk=broken.pk).update(
+        opens=healthy.opens - dt.timedelta(hours=1)
+    )  # its turn first
+    digest = lifecycle.emargements_digest
+
+    def failing_for_the_broken_one(scrutin):
+        if scrutin.election_id == broken.pk:
+            raise OSError("lecture impossible")
+        return digest(scrutin)
+
+    monkeypatch.setattr(lifecycle, "emargements_digest", failing_for_the_broken_one)
     with _at(_grace_end(healthy) + dt.timedelta(hours=1)):
-        try:
-            lifecycle.lifecycle_tick()
-        except Exception:  # noqa: BLE001, S110 — the broken election's own failure is not the point
-            pass
+        lifecycle.lifecycle_tick()
     healthy.refresh_from_db()
-    assert healthy.state == S.CLOSED
+    broken.refresh_from_db()
+    assert (healthy.state, broken.state) == (S.CLOSED, S.CLOSING)
+    error = AuditEntry.objects.get(action="election.lifecycle.error")
+    assert error.object_id == str(broken.pk)
+    # Mended, the next tick takes the missed step.
+    monkeypatch.setattr(lifecycle, "emargements_digest", digest)
+    with _at(_grace_end(healthy) + dt.timedelta(hours=2)):
+        lifecycle.lifecycle_tick()
+    broken.refresh_from_db()
+    assert broken.state == S.CLOSED
 
 
 # --- the integrity check --------------------------------------------------------------------------
