@@ -169,3 +169,75 @@ def test_the_entry_page_lists_both_demo_elections_and_a_voter_logs_out_to_their_
     response = client.post("/deconnexion/")
     assert response.status_code == 302 and response["Location"] == "/connexion/demo-2026-preparation/"
     assert client.get("/portail/").status_code == 302
+
+
+def _page_text(response) -> str:
+    import html
+    import re
+
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]*>", "", response.content.decode())))
+
+
+def test_the_readme_walk_of_the_bureau_on_the_demo_election_in_preparation(settings):
+    """README « Le bureau de vote, du scellement au gel de l'urne », step by step: each member
+    logs in with their own demo account, the calendar moves through the demo commands, and
+    every step is on the dashboard and in the trail."""
+    import re
+
+    call_command("load_demo", stdout=io.StringIO())
+    election = Election.objects.get(pk=load_demo.PREPARATION_ELECTION_ID)
+    dashboard = f"/gestion/bureau/{election.slug}/"
+    browsers = {}
+    for username in ("president", "delegue1", "delegue2"):
+        browsers[username] = Client()
+        response = browsers[username].post(
+            "/gestion/login/", {"username": username, "password": "isoloir-demo-2026", "next": "/gestion/"}
+        )
+        assert response.status_code == 302, username
+    president = browsers["president"]
+    # 1. The checks.
+    page = _page_text(president.get(dashboard))
+    assert "En préparation" in page and "Confirmer le scellement" in page
+    status = lifecycle.seal_status(election)
+    assert status.checks_pass
+    # 2. The sealing, one confirmation per member from their own session.
+    for username in ("president", "delegue1", "delegue2"):
+        form = browsers[username].get(f"{dashboard}sceller/").content.decode()
+        seal = re.search(r'name="seal" value="([0-9a-f]{64})"', form)[1]
+        assert browsers[username].post(f"{dashboard}sceller/", {"seal": seal}).status_code == 302
+    assert "Scellée" in _page_text(president.get(dashboard))
+    # 3. The opening, by the calendar once demo_open has moved the opening time.
+    call_command("demo_open", election.slug, stdout=io.StringIO())
+    assert "Ouverte" in _page_text(president.get(dashboard))
+    # 4. A suspension and the resumption, with their reasons.
+    assert president.post(f"{dashboard}suspendre/", {"reason": "Essai de suspension"}).status_code == 302
+    election.refresh_from_db()
+    assert rules.suspended(election)
+    assert president.post(f"{dashboard}reprendre/", {"reason": "Fin de l'essai"}).status_code == 302
+    election.refresh_from_db()
+    assert rules.accepts_ballots(election)
+    # 5. The closing, then the freeze.
+    call_command("demo_close", election.slug, stdout=io.StringIO())
+    assert "Clôture en cours" in _page_text(president.get(dashboard))
+    call_command("demo_freeze", election.slug, stdout=io.StringIO())
+    election.refresh_from_db()
+    assert rules.box_frozen(election)
+    page = _page_text(browsers["delegue1"].get(dashboard))
+    assert "Close" in page and "Gel de l'urne" in page and "Suspension du vote" in page
+    trail = list(
+        AuditEntry.objects.filter(object_id=str(election.pk), action__startswith="election.")
+        .order_by("id")
+        .values_list("action", "actor__username")
+    )
+    assert [(a, u) for a, u in trail if a != "election.demo.calendar"] == [
+        ("election.seal.confirm", "president"),
+        ("election.seal.confirm", "delegue1"),
+        ("election.seal.confirm", "delegue2"),
+        ("election.seal", "delegue2"),
+        ("election.open", None),
+        ("election.suspend", "president"),
+        ("election.resume", "president"),
+        ("election.close", None),
+        ("election.freeze", None),
+    ]
+    assert [a for a, _ in trail].count("election.demo.calendar") >= 3
