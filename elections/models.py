@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.core.validators import FileExtensionValidator, MinValueValidator, RegexValidator
 from django.db import connections, models, router, transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 
 from . import lifecycle as rules
@@ -628,6 +628,27 @@ ROLLS_FROZEN_MESSAGE = "Les listes électorales ne peuvent plus changer : l'éle
 ROLL_OTHER_ELECTION_MESSAGE = "Cet électeur appartient à une autre élection que ce scrutin."
 
 
+def roll_entries_cascade(collector, field, sub_objs, using):
+    """``on_delete`` of a roll entry's voter: CASCADE, after the rule of every definition write.
+
+    Django's collector deletes the roll entries of a deleted voter (or of a deleted account's
+    voter) itself, never through their guarded ``delete``: here they are refused with
+    protected (``ProtectedError``, as PROTECT would) when their election has left
+    preparation, unless that election is being deleted in the same operation (``load_demo``
+    replaces its elections whole).
+    """
+    deleted = {election.pk for election in collector.data.get(Election, ())}
+    entries = RollEntry._base_manager.using(using).filter(pk__in=[entry.pk for entry in sub_objs])
+    elections = Q(pk__in=entries.values("scrutin__election")) & ~Q(pk__in=deleted)
+    try:
+        _definition_write_check_where(elections, using)
+    except DefinitionFrozen:
+        # As PROTECT does (Django's collector gathers these into one ProtectedError): the
+        # admin's deletion page lists the sealed entries that stop the deletion.
+        raise ProtectedError("roll entries of a sealed election", list(sub_objs)) from None
+    models.CASCADE(collector, field, sub_objs, using)
+
+
 class RollEntry(DefinitionModel):
     DEFINITION_ELECTION = "scrutin__election"
 
@@ -635,7 +656,7 @@ class RollEntry(DefinitionModel):
 
     voter = models.ForeignKey(
         "accounts.Voter",
-        on_delete=models.CASCADE,
+        on_delete=roll_entries_cascade,
         related_name="roll_entries",
         verbose_name="électeur",
     )

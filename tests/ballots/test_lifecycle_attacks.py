@@ -285,14 +285,18 @@ def test_a_sealed_fact_cannot_be_changed_in_the_election_admin(rf):
 
 
 def test_the_voter_admin_cannot_take_a_voter_off_a_sealed_roll(client):
-    """Guard (holds today): deleting a voter would delete their roll entries by cascade."""
+    """Deleting a voter would delete their roll entries by cascade: the sealed entries protect
+    the voter, and the admin's page says so instead of deleting."""
     election, bureau = sealable_election(voters=3)
     seal_by_bureau(election, bureau)
     recorded = ElectionSeal.objects.get(election=election).seal
     voter = election.voters.first()
     client.force_login(_superuser())
     response = client.post(f"/gestion/accounts/voter/{voter.pk}/delete/", {"post": "yes"})
-    assert response.status_code == 403  # Django's cascade check asks RollEntryAdmin, which refuses
+    assert response.status_code == 200  # the confirmation page again, naming what stops it
+    page = response.content.decode()
+    assert "Impossible de supprimer électeur" in page and "inscription sur liste électorale" in page
+    assert Voter.objects.filter(pk=voter.pk).exists()
     assert RollEntry.objects.filter(scrutin__election=election).count() == 3
     assert lifecycle.seal_compute(election, fresh=True) == recorded
 

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
 
 from ballots import lifecycle
@@ -296,4 +297,25 @@ def test_a_whole_election_is_still_deleted_with_its_definition():
     election.delete()
     assert not Scrutin.objects.filter(pk=scrutin.pk).exists()
     assert not CandidateList.objects.filter(pk=candidate_list.pk).exists()
+    assert not RollEntry.objects.filter(voter_id=voter.pk).exists()
+
+
+@pytest.mark.parametrize("whom", ["voter", "user"])
+def test_a_voter_on_a_sealed_roll_cannot_be_deleted_with_their_roll_entries(sealed, whom):
+    """Django's collector deletes a voter's roll entries without their guarded ``delete``: the
+    entries' ``on_delete`` asks the same rule and protects them, for the voter and for their
+    account alike."""
+    voter = sealed.voters.first()
+    target = voter if whom == "voter" else voter.user
+    with pytest.raises(ProtectedError) as refused:
+        target.delete()
+    assert list(refused.value.protected_objects) == list(RollEntry.objects.filter(voter=voter))
+    assert RollEntry.objects.filter(voter=voter).count() == 1
+    assert type(target).objects.filter(pk=target.pk).exists()
+    _seal_unchanged(sealed)
+
+
+def test_a_voter_of_an_election_in_preparation_is_deleted_with_their_roll_entries(prepared):
+    voter = prepared.voters.first()
+    voter.user.delete()
     assert not RollEntry.objects.filter(voter_id=voter.pk).exists()

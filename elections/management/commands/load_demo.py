@@ -321,9 +321,10 @@ class Command(BaseCommand):
             ScrutinParameters.objects.filter(scrutin__election=old).delete()
             ElectionSeal.objects.filter(election=old).delete()
             ElectionKey.objects.filter(election=old).delete()
-            User.objects.filter(voter__election=old).delete()
+            accounts = list(User.objects.filter(voter__election=old).values_list("pk", flat=True))
             shutil.rmtree(Path(settings.MEDIA_ROOT) / "listes" / str(old.pk), ignore_errors=True)
-            old.delete()
+            old.delete()  # with its voters and rolls (a sealed roll goes only with its election)
+            User.objects.filter(pk__in=accounts).delete()
 
         opens = timezone.localtime().replace(minute=0, second=0, microsecond=0)
         election = Election.objects.create(
