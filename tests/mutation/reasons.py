@@ -11,18 +11,6 @@ NEEDS_A_TEST = "not yet killed — needs a test"
 
 RULES: list[tuple[str, str, str]] = [
     (
-        "elections.access.x_voter_required__*",
-        "",
-        "not testable this way: a decorator runs when the views are imported, before mutmut switches a "
-        "mutant on; the decorated views are tested in tests/ballots and tests/accounts",
-    ),
-    (
-        "elections.access.x_vote_code_url__*",
-        "",
-        "no test in tests/elections calls it: its callers are the ballots views (tests/ballots, "
-        "tests/accounts/test_vote_code.py check the URL), outside this app's scope",
-    ),
-    (
         "*",
         "update_fields=None",
         "equivalent in one process: the object holds no other unsaved change, so saving every field "
