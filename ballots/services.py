@@ -40,10 +40,6 @@ class VotingError(Exception):
 class VotingClosed(VotingError):
     message = "Le vote n'est pas ouvert."
 
-    def __init__(self, election: Election, message: str | None = None) -> None:
-        super().__init__(message)
-        self.election = election
-
 
 class AlreadyVoted(VotingError):
     message = "Vous avez déjà voté à ce scrutin : votre vote est définitif."
@@ -153,7 +149,7 @@ def crypto_parameters(scrutin: Scrutin) -> crypto.ScrutinParameters:
     try:
         stored: ScrutinParameters = scrutin.parameters  # type: ignore[attr-defined]
     except ScrutinParameters.DoesNotExist:
-        raise VotingClosed(scrutin.election, "Ce scrutin n'est pas encore ouvert au vote.") from None
+        raise VotingClosed("Ce scrutin n'est pas encore ouvert au vote.") from None
     return crypto.ScrutinParameters.from_json(stored.params)
 
 
@@ -168,14 +164,14 @@ def voting_window_check(*, election: Election, voter, now: dt.datetime | None = 
     """
     now = now or timezone.now()
     if not lifecycle.accepts_ballots(election):
-        raise VotingClosed(election, lifecycle.closed_message(election))
+        raise VotingClosed(lifecycle.closed_message(election))
     if now < election.opens:
-        raise VotingClosed(election, "Le vote n'est pas encore ouvert.")
+        raise VotingClosed("Le vote n'est pas encore ouvert.")
     if now >= election.closes:
         grace_end = election.closes + lifecycle.closing_grace()
         logged_in = voter.user.last_login
         if not (now < grace_end and logged_in is not None and logged_in < election.closes):
-            raise VotingClosed(election, "Le vote est clos.")
+            raise VotingClosed("Le vote est clos.")
 
 
 def election_share_locked(election_id) -> Election:

@@ -3,6 +3,7 @@
 import contextlib
 import uuid
 from collections.abc import Iterable, Iterator
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, ValidationError
@@ -385,15 +386,15 @@ class DefinitionQuerySet(models.QuerySet):
             _definition_write_check_where(Q(pk__in=moved.values(self.model.DEFINITION_ELECTION)), self.db)
             return count
 
-    update.alters_data = True
+    update.alters_data = True  # type: ignore[attr-defined]
 
     def delete(self):
         with _definition_transaction(self.db):
             _definition_write_check_where(self._stored_elections(), self.db)
             return super().delete()
 
-    delete.alters_data = True
-    delete.queryset_only = True
+    delete.alters_data = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
@@ -415,7 +416,7 @@ class DefinitionQuerySet(models.QuerySet):
             _definition_write_check_where(elections, self.db)
             return super().bulk_update(objs, fields, *args, **kwargs)
 
-    bulk_update.alters_data = True
+    bulk_update.alters_data = True  # type: ignore[attr-defined]
 
 
 class DefinitionModel(models.Model):
@@ -439,7 +440,7 @@ class DefinitionModel(models.Model):
             _definition_write_check_where(self._definition_elections(using), using)
             super().save(*args, **kwargs)
 
-    save.alters_data = True
+    save.alters_data = True  # type: ignore[attr-defined]
 
     def delete(self, using=None, keep_parents=False):
         using = using or router.db_for_write(type(self), instance=self)
@@ -449,11 +450,11 @@ class DefinitionModel(models.Model):
                 _definition_write_check_where(Q(pk__in=stored.values(self.DEFINITION_ELECTION)), using)
             return super().delete(using=using, keep_parents=keep_parents)
 
-    delete.alters_data = True
+    delete.alters_data = True  # type: ignore[attr-defined]
 
     @classmethod
     def definition_parent(cls) -> models.ForeignKey:
-        return cls._meta.get_field(cls.DEFINITION_ELECTION.split("__", 1)[0])
+        return cast(models.ForeignKey, cls._meta.get_field(cls.DEFINITION_ELECTION.split("__", 1)[0]))
 
     @classmethod
     def definition_parent_id(cls, obj):
@@ -470,7 +471,7 @@ class DefinitionModel(models.Model):
         head, _, rest = cls.DEFINITION_ELECTION.partition("__")
         if not rest:
             return Q(pk__in=ids)
-        parent_model = cls._meta.get_field(head).related_model
+        parent_model = cast(type[models.Model], cls._meta.get_field(head).related_model)
         return Q(pk__in=parent_model._base_manager.using(using).filter(pk__in=ids).values(rest))
 
     def _definition_elections(self, using: str) -> Q:
@@ -645,7 +646,7 @@ def roll_entries_cascade(collector, field, sub_objs, using):
     except DefinitionFrozen:
         # As PROTECT does (Django's collector gathers these into one ProtectedError): the
         # admin's deletion page lists the sealed entries that stop the deletion.
-        raise ProtectedError("roll entries of a sealed election", list(sub_objs)) from None
+        raise ProtectedError("roll entries of a sealed election", set(sub_objs)) from None
     models.CASCADE(collector, field, sub_objs, using)
 
 
