@@ -1,8 +1,10 @@
 """The émargement list of a scrutin, exported for the bureau after the closing (issue 6, item 6).
 
-Every registered voter, with the time they voted or nothing: the list the bureau checks
-and signs. Only once the vote is closed (R. 211-572: then the émargement is frozen), and
-every export is written to the audit trail.
+Every registered voter, with the day they voted or nothing: the list the bureau checks
+and signs. Only for the members of that election's bureau, only once the vote is closed
+(R. 211-572: then the émargement is frozen), and every export is written to the audit
+trail. Never the time of a vote: set against the public ballot box read during the vote,
+it would tie a voter to their encrypted ballot (DESIGN.md §4).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from elections.models import RollEntry, Scrutin
 from receipts.pdf import EmargementListData, emargement_list_pdf
 from voting_portal.csv_export import csv_writer
 
+from .lifecycle import bureau_seat
 from .models import Emargement
 
 
@@ -24,8 +27,9 @@ class ExportRefused(Exception):
     """Not now, or not for this person; the message says why, in French."""
 
 
-def can_export_emargement(user) -> bool:
-    return user.is_active and user.is_staff and user.has_perm("ballots.view_emargement")
+def can_export_emargement(user, election) -> bool:
+    """An active member of this election's bureau (their seat, not only their group)."""
+    return user.has_perm("ballots.view_emargement") and bureau_seat(user, election) is not None
 
 
 def _rows(scrutin: Scrutin) -> list[tuple[str, str, str, str]]:
@@ -44,7 +48,7 @@ def _rows(scrutin: Scrutin) -> list[tuple[str, str, str, str]]:
                 voter.matricule,
                 f"{voter.last_name.upper()} {voter.first_name}",
                 voter.establishment.name,
-                timezone.localtime(at).strftime("%d/%m/%Y %H:%M:%S") if at else "",
+                timezone.localtime(at).strftime("%d/%m/%Y") if at else "",
             )
         )
     return rows
@@ -52,8 +56,10 @@ def _rows(scrutin: Scrutin) -> list[tuple[str, str, str, str]]:
 
 def emargement_export(*, scrutin: Scrutin, user, file_format: str, address: str | None) -> bytes:
     """The list as CSV (UTF-8 with BOM, « ; », for Excel) or PDF."""
-    if not can_export_emargement(user):
-        raise ExportRefused("Seuls les membres du bureau de vote exportent la liste d'émargement.")
+    if not can_export_emargement(user, scrutin.election):
+        raise ExportRefused(
+            "Seuls les membres du bureau de vote de cette élection exportent sa liste d'émargement."
+        )
     if not emargement_exportable(scrutin.election):
         raise ExportRefused("La liste d'émargement s'exporte une fois le vote clos.")
     rows = _rows(scrutin)

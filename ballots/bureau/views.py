@@ -114,7 +114,8 @@ def dashboard(request, slug):
 
 
 def emargements(request, slug):
-    """The émargement list during the vote (R. 211-542): who voted and when, never a ballot."""
+    """The émargement list during the vote (R. 211-542): who voted and on which day (never the
+    time, never the order of the votes), never a ballot."""
     election, seat = selectors.election_for_member(request.user, slug)
     if refused := _read_only(request):
         return refused

@@ -450,12 +450,8 @@ def test_the_closing_entry_counts_each_scrutins_emargements():
     assert seal.document["ceremony_hash"] == election.key.record["ceremony_hash"]
 
 
-def test_the_emargement_admin_shows_the_day_of_a_vote_never_its_time_or_order(client):
-    from django.contrib.auth.models import Group
-
-    from tests.factories import BUREAU_GROUP, StaffFactory
-
-    election, _ = _opened(voters=2)
+def test_the_bureau_reads_the_day_of_a_vote_never_its_time_or_order_and_the_admin_has_no_list(client):
+    election, bureau = _opened(voters=2)
     scrutin = election.scrutins.get()
     first, second = election.voters.order_by("first_name")
     for voter, minute in ((second, 1), (first, 2)):  # « Camille1 » votes before « Camille0 »
@@ -463,11 +459,16 @@ def test_the_emargement_admin_shows_the_day_of_a_vote_never_its_time_or_order(cl
             ballot_cast(
                 voter=voter, scrutin_id=scrutin.pk, ballot=ballot_build(scrutin=scrutin, choice="blank")
             )
-    reader = StaffFactory(groups=[Group.objects.get(name=BUREAU_GROUP)])
-    client.force_login(reader)
-    page = client.get("/gestion/ballots/emargement/").content.decode()
+    client.force_login(bureau["delegate3"])
+    page = client.get(f"/gestion/bureau/{election.slug}/emargements/").content.decode()
     voted = timezone.localtime(election.opens + dt.timedelta(hours=2, minutes=1, seconds=7))
+    assert f"{voted:%d/%m/%Y}" in page
     assert f"{voted:%H:%M}" not in page and f"{voted:%H:%M:%S}" not in page
     assert page.index("Camille0") < page.index("Camille1")  # by name, not in the order of the votes
-    detail = client.get(f"/gestion/ballots/emargement/{Emargement.objects.get(voter=second).pk}/change/")
-    assert detail.status_code == 200 and f"{voted:%H:%M}" not in detail.content.decode()
+    # No second door: the admin has no émargement list, not even for a member of another bureau.
+    other = sealable_election()[1]["delegate1"]
+    emargement = Emargement.objects.get(voter=second)
+    for reader in (bureau["delegate3"], other):
+        client.force_login(reader)
+        assert client.get("/gestion/ballots/emargement/").status_code == 404
+        assert client.get(f"/gestion/ballots/emargement/{emargement.pk}/change/").status_code == 404
