@@ -241,3 +241,15 @@ def test_the_readme_walk_of_the_bureau_on_the_demo_election_in_preparation(setti
         ("election.freeze", None),
     ]
     assert [a for a, _ in trail].count("election.demo.calendar") >= 3
+
+
+def test_the_demo_is_refused_under_the_production_settings_and_creates_nothing(settings):
+    """Its accounts' passwords are published; production forces ISOLOIR_SIMULATED_KEYS_ALLOWED off."""
+    from django.core.management.base import CommandError
+
+    settings.ISOLOIR_SIMULATED_KEYS_ALLOWED = False
+    with pytest.raises(
+        CommandError, match="Chargement de la démonstration refusé : les réglages de production"
+    ):
+        call_command("load_demo", stdout=io.StringIO())
+    assert not User.objects.exists() and not Election.objects.exists()

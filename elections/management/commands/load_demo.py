@@ -27,7 +27,7 @@ from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -37,6 +37,7 @@ from accounts.models import User
 from accounts.roles import roles_sync
 from ballots import lifecycle
 from ballots.crypto.keys import ceremony_simulate
+from ballots.management.commands._demo import demo_commands_allowed
 from ballots.models import (
     Ballot,
     BallotAlpha,
@@ -299,10 +300,19 @@ def voter_security_key(matricule: str) -> str:
     return "".join(rng.choice(account_services.secrets.SECURITY_KEY_ALPHABET) for _ in range(12))
 
 
+LOAD_DEMO_REFUSAL = (
+    "Chargement de la démonstration refusé : les réglages de production ne permettent pas de créer "
+    "les élections et les comptes de démonstration, dont les mots de passe sont publiés dans le README "
+    "(réglages de démonstration : DJANGO_SETTINGS_MODULE=voting_portal.settings.local)."
+)
+
+
 class Command(BaseCommand):
     help = "Charge l'élection de démonstration (identifiants identiques à chaque exécution)."
 
     def handle(self, *args, **options):
+        if not demo_commands_allowed():  # its accounts' passwords are in the README
+            raise CommandError(LOAD_DEMO_REFUSAL)
         with transaction.atomic():
             election = self._load()
         self._print_summary(election)
