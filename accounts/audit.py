@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
@@ -166,9 +167,18 @@ class ChainReport:
 
 
 def audit_verify(*, batch_size: int = 2000) -> ChainReport:
-    """Recompute every hash in order; report the first row that does not fit the chain."""
+    """Recompute every hash in order; report the first row that does not fit the chain.
+
+    The chain is checked up to its head as read first: the head and the entries up to it
+    are committed together (``audit_record``), and entries appended while the check runs
+    (the vote goes on during the bureau's integrity check) are the next check's.
+    """
+    head = AuditChainHead.objects.filter(id=1).first()
+    entries = AuditEntry.objects.order_by("id")
+    if head is not None:
+        entries = entries.filter(id__lte=head.last_id)
     prev_hash, expected_id, checked = GENESIS_HASH, 1, 0
-    for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=batch_size):
+    for entry in entries.iterator(chunk_size=batch_size):
         if entry.id != expected_id:
             return ChainReport(False, checked, expected_id, "entrée manquante")
         if entry.prev_hash != prev_hash:
@@ -176,7 +186,13 @@ def audit_verify(*, batch_size: int = 2000) -> ChainReport:
         if entry_hash(entry) != entry.hash:
             return ChainReport(False, checked, entry.id, "contenu modifié")
         prev_hash, expected_id, checked = entry.hash, entry.id + 1, checked + 1
-    head = AuditChainHead.objects.filter(id=1).first()
     if head is not None and (head.last_id, head.last_hash) != (expected_id - 1, prev_hash):
         return ChainReport(False, checked, expected_id, "dernières entrées supprimées")
+    # A row past the head was never chained by audit_record (which moves the head in the same
+    # transaction): the highest id is read before the head, so a legitimate entry committed
+    # meanwhile is always within the head read after it.
+    highest = AuditEntry.objects.aggregate(highest=Max("id"))["highest"]
+    head_now = AuditChainHead.objects.filter(id=1).first()
+    if highest is not None and highest > (head_now.last_id if head_now is not None else 0):
+        return ChainReport(False, checked, (head_now.last_id if head_now else 0) + 1, "entrée hors chaîne")
     return ChainReport(True, checked)
