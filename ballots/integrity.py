@@ -4,25 +4,33 @@ It recomputes the seal from what the database holds now and compares it with the
 recorded at the sealing (naming the parts that differ), then, scrutin by scrutin,
 checks the frozen parameters, verifies every ballot with ``ballots.crypto``, the weeding
 (no alpha twice in a box, the weeding index matching the ballots), that ballots and
-émargements are as many, and after the freeze that ``box_hash`` and the counts are the
-recorded ones. The outcome goes to the job and to the audit trail.
+émargements are as many and every émargement's voter is on the scrutin's roll, and after
+the freeze that ``box_hash``, the counts and the émargement list are the ones the freeze
+recorded. The seal and the freeze are compared with their chained audit entries too, and
+the chain itself is verified: a row rewritten together with what it describes is still
+found. The outcome goes to the job and to the audit trail.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from accounts.audit import audit_record
+from accounts.audit import audit_record, audit_verify
+from accounts.models import AuditEntry
 from elections import lifecycle
-from elections.models import Election
+from elections.models import Election, RollEntry
 
 from . import crypto
 from .lifecycle import LifecycleRefused, _seat_required, emargements_digest, seal_verify
-from .models import Ballot, BallotAlpha, Emargement, IntegrityCheck, ScrutinFreeze
+from .models import Ballot, BallotAlpha, ElectionSeal, Emargement, IntegrityCheck, ScrutinFreeze
+
+logger = logging.getLogger(__name__)
 
 CHUNK = 500
 
@@ -142,16 +150,124 @@ def seal_differences(recorded: dict[str, Any], current: dict[str, Any]) -> list[
     return found or ["le sceau recalculé diffère du sceau enregistré"]
 
 
+def _trail_entry(election: Election, action: str) -> AuditEntry | None:
+    """The election's last audit entry of ``action``: the chained record of a transition."""
+    return (
+        AuditEntry.objects.filter(
+            object_type=Election._meta.label_lower, object_id=str(election.pk), action=action
+        )
+        .order_by("-id")
+        .first()
+    )
+
+
+def _trail_findings(election: Election) -> tuple[list[str], dict[str, Any] | None]:
+    """The chain itself, and the seal and the freeze as the trail holds them: the rows
+    (``ElectionSeal``, ``ScrutinFreeze``) can be rewritten together with what they describe,
+    the chained entries cannot without breaking the chain. Returns (findings, the frozen
+    boxes by scrutin code as recorded by ``election.freeze``, or None before the freeze)."""
+    findings = []
+    chain = audit_verify()
+    if not chain.ok:
+        findings.append(f"le journal d'audit est altéré (entrée n° {chain.first_bad_id} : {chain.reason})")
+    sealing = _trail_entry(election, "election.seal")
+    recorded = ElectionSeal.objects.filter(election=election).values_list("seal", flat=True).first()
+    if sealing is None:
+        findings.append("le scellement n'est pas inscrit au journal")
+    elif recorded is not None and (sealing.new_values or {}).get("seal") != recorded:
+        findings.append("le sceau enregistré diffère de celui inscrit au journal")
+    boxes = None
+    if lifecycle.box_frozen(election):
+        freezing = _trail_entry(election, "election.freeze")
+        boxes = (freezing.new_values or {}).get("boxes") if freezing is not None else None
+        if not isinstance(boxes, dict):
+            findings.append("le gel de l'urne n'est pas inscrit au journal")
+            boxes = {}
+    return findings, boxes
+
+
+def _roll_strangers(scrutin) -> int:
+    """Émargements of voters who are not on the scrutin's roll."""
+    on_roll = RollEntry.objects.filter(voter=OuterRef("voter"), scrutin=scrutin)
+    return Emargement.objects.filter(scrutin=scrutin).exclude(Exists(on_roll)).count()
+
+
+def _frozen_findings(scrutin, fingerprint: str, references: list[str], emargements: int, boxes) -> list[str]:
+    """After the freeze: the box, its counts and its émargement list against what the freeze
+    recorded in the trail (else in its row), and the row against the trail."""
+    code = scrutin.code
+    found = []
+    row = ScrutinFreeze.objects.filter(scrutin=scrutin).first()
+    if row is None:
+        found.append(f"scrutin {code} : l'urne est figée mais son empreinte de gel a disparu")
+    row_values = (
+        None
+        if row is None
+        else {
+            "box_hash": row.box_hash,
+            "ballots": row.ballots,
+            "emargements": row.emargements,
+            "emargements_hash": row.emargements_hash,
+        }
+    )
+    trail = boxes.get(code) if isinstance(boxes, dict) else None
+    reference = trail if isinstance(trail, dict) else row_values
+    if reference is None:
+        return found
+    if reference.get("box_hash") != crypto.box_hash(fingerprint, references):
+        found.append(
+            f"scrutin {code} : l'urne ne correspond plus à l'empreinte figée inscrite au journal"
+            if reference is trail
+            else f"scrutin {code} : l'urne ne correspond plus à son empreinte figée (box_hash)"
+        )
+    if (reference.get("ballots"), reference.get("emargements")) != (len(references), emargements):
+        found.append(
+            f"scrutin {code} : les compteurs ne sont plus ceux figés à la clôture (journal : "
+            f"{reference.get('ballots')} bulletin(s), {reference.get('emargements')} émargement(s) ; "
+            f"maintenant : {len(references)} et {emargements})"
+            if reference is trail
+            else f"scrutin {code} : les compteurs ne sont plus ceux figés à la clôture"
+        )
+    if reference.get("emargements_hash") != emargements_digest(scrutin)[1]:
+        found.append(f"scrutin {code} : la liste d'émargement ne correspond plus à son empreinte figée")
+    if trail is not None and row_values is not None and row_values != trail:
+        found.append(f"scrutin {code} : l'empreinte de gel enregistrée diffère de celle inscrite au journal")
+    return found
+
+
 def integrity_check_perform(check: IntegrityCheck) -> IntegrityCheck:
-    """Run one check (the job's body); never raises for what it finds."""
+    """Run one check (the job's body); never raises for what it finds, and an unexpected
+    error fails the job with its reason (the dashboard shows it, the trail has it)."""
     if not IntegrityCheck.objects.filter(pk=check.pk, status=IntegrityCheck.Status.QUEUED).update(
         status=IntegrityCheck.Status.RUNNING, progressed=timezone.now()
     ):
         check.refresh_from_db()
         return check
+    try:
+        return _perform(check)
+    except Exception as exc:
+        logger.exception("integrity check %s", check.pk)
+        error = f"{type(exc).__name__}: {exc}"[:500]
+        with transaction.atomic():
+            IntegrityCheck.objects.filter(pk=check.pk).update(
+                status=IntegrityCheck.Status.FAILED, finished=timezone.now(), error=error
+            )
+            audit_record(
+                actor=check.created_by,
+                action="election.integrity.result",
+                instance=check.election,
+                new={"job": str(check.pk), "ok": None, "error": error},
+            )
+        check.refresh_from_db()
+        return check
+
+
+def _perform(check: IntegrityCheck) -> IntegrityCheck:
     election = check.election
     findings: list[str] = []
     findings.extend(seal_verify(election).differences)
+    trail_findings, boxes = _trail_findings(election)
+    findings.extend(trail_findings)
     scrutins = list(election.scrutins.select_related("parameters").order_by("order", "pk"))
     check.total = Ballot.objects.filter(scrutin__in=scrutins).count()
     check.save(update_fields=["status", "total"])
@@ -210,21 +326,13 @@ def integrity_check_perform(check: IntegrityCheck) -> IntegrityCheck:
             findings.append(
                 f"scrutin {scrutin.code} : {ballots_n} bulletin(s) pour {emargements_n} émargement(s)"
             )
-        emargements = emargements_n
-        frozen = ScrutinFreeze.objects.filter(scrutin=scrutin).first()
-        if frozen is not None:
-            if frozen.box_hash != crypto.box_hash(stored.fingerprint, references):
-                findings.append(
-                    f"scrutin {scrutin.code} : l'urne ne correspond plus à son empreinte figée (box_hash)"
-                )
-            if (frozen.ballots, frozen.emargements) != (len(references), emargements):
-                findings.append(
-                    f"scrutin {scrutin.code} : les compteurs ne sont plus ceux figés à la clôture"
-                )
-            if frozen.emargements_hash != emargements_digest(scrutin)[1]:
-                findings.append(
-                    f"scrutin {scrutin.code} : la liste d'émargement ne correspond plus à son empreinte figée"
-                )
+        strangers = _roll_strangers(scrutin)
+        if strangers:
+            findings.append(
+                f"scrutin {scrutin.code} : {strangers} émargement(s) d'électeurs absents de sa liste électorale"
+            )
+        if boxes is not None:
+            findings.extend(_frozen_findings(scrutin, stored.fingerprint, references, emargements_n, boxes))
     check.ok = not findings
     check.report = findings
     check.done = done

@@ -710,11 +710,16 @@ def seal_verify(election: Election) -> SealVerification:
     recorded = ElectionSeal.objects.filter(election=election).first()
     if recorded is None:
         return SealVerification(None, False, ["aucun sceau enregistré"], "", now_version)
-    sealed_version = recorded.document.get("code_version", "")
+    try:
+        sealed_version = recorded.document.get("code_version", "")
+        sealed_scrutins = {s["code"]: s for s in recorded.document.get("scrutins", [])}
+    except (AttributeError, TypeError, KeyError):  # a document rewritten by hand
+        return SealVerification(
+            recorded.seal, False, ["le document scellé enregistré est illisible"], "", now_version
+        )
     document = seal_document(election, fresh=True)
     document["code_version"] = sealed_version
     differences = [] if seal_of(document) == recorded.seal else seal_differences(recorded.document, document)
-    sealed_scrutins = {s["code"]: s for s in recorded.document.get("scrutins", [])}
     for stored in ScrutinParameters.objects.filter(scrutin__election=election).select_related("scrutin"):
         sealed = sealed_scrutins.get(stored.scrutin.code, {})
         if stored.fingerprint != sealed.get("fingerprint") or stored.params != sealed.get("parameters"):

@@ -195,6 +195,8 @@ def _trail_detail(action: str, new: dict[str, Any]) -> str:
     if action == "election.lifecycle.error":
         return f"Erreur : {new.get('error', '')} — l'étape sera retentée."
     if action == "election.integrity.result":
+        if new.get("error"):
+            return f"Contrôle interrompu par une erreur : {new['error']}"
         findings = new.get("findings") or []
         if new.get("ok"):
             return f"Aucune anomalie ({new.get('ballots', 0)} bulletin(s) vérifié(s))."

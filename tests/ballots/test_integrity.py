@@ -13,7 +13,7 @@ from ballots.models import Ballot, Emargement, IntegrityCheck
 from ballots.services import ballot_build, ballot_cast
 from elections.models import CandidateList
 from tests.conftest import run_jobs
-from tests.factories import seal_by_bureau, sealable_election
+from tests.factories import make_voter, seal_by_bureau, sealable_election
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +134,135 @@ def test_only_a_member_asks_for_a_check_and_only_once_sealed():
         integrity_check_request(election=election, user=other_bureau["president"])
     assert not IntegrityCheck.objects.exists()
     assert not AuditEntry.objects.filter(action="election.integrity.request").exists()
+
+
+# --- what the trail holds: the check compares the rows with the chained record ----------------
+
+
+def _frozen(voted):
+
+    import time_machine
+
+    from elections import lifecycle as rules
+
+    election, bureau, scrutin = voted
+    with time_machine.travel(election.closes + rules.closing_grace(), tick=False):
+        lifecycle.lifecycle_tick()
+    election.refresh_from_db()
+    assert rules.box_frozen(election)
+    return election, bureau, scrutin
+
+
+def _shrink_the_box(scrutin):
+    """One ballot (with its weeding rows) and one émargement gone, as someone with the database's
+    rights would remove them."""
+    from ballots.models import BallotAlpha
+
+    ballot = Ballot.objects.filter(scrutin=scrutin).order_by("reference").first()
+    BallotAlpha.objects.filter(ballot=ballot).delete()
+    ballot.delete()
+    Emargement.objects.filter(scrutin=scrutin).order_by("pk").first().delete()
+
+
+def test_a_frozen_box_whose_freeze_record_was_deleted_with_a_ballot_is_reported(voted):
+    from ballots.models import ScrutinFreeze
+
+    election, bureau, scrutin = _frozen(voted)
+    _shrink_the_box(scrutin)
+    ScrutinFreeze.objects.filter(scrutin=scrutin).delete()
+    result = check(election, bureau["delegate1"])
+    assert result.ok is False
+    assert f"scrutin {scrutin.code} : l'urne est figée mais son empreinte de gel a disparu" in result.report
+    assert (
+        f"scrutin {scrutin.code} : l'urne ne correspond plus à l'empreinte figée inscrite au journal"
+        in result.report
+    )
+
+
+def test_a_freeze_record_rewritten_to_match_a_shrunk_box_is_reported_against_the_trail(voted):
+    from ballots import crypto
+    from ballots.lifecycle import emargements_digest
+    from ballots.models import ScrutinFreeze
+
+    election, bureau, scrutin = _frozen(voted)
+    _shrink_the_box(scrutin)
+    references = list(Ballot.objects.filter(scrutin=scrutin).values_list("reference", flat=True))
+    ScrutinFreeze.objects.filter(scrutin=scrutin).update(
+        box_hash=crypto.box_hash(scrutin.parameters.fingerprint, references),
+        ballots=len(references),
+        emargements=len(references),
+        emargements_hash=emargements_digest(scrutin)[1],
+    )
+    result = check(election, bureau["delegate1"])
+    assert result.ok is False
+    assert result.report == [
+        f"scrutin {scrutin.code} : l'urne ne correspond plus à l'empreinte figée inscrite au journal",
+        f"scrutin {scrutin.code} : les compteurs ne sont plus ceux figés à la clôture (journal : 3 "
+        "bulletin(s), 3 émargement(s) ; maintenant : 2 et 2)",
+        f"scrutin {scrutin.code} : la liste d'émargement ne correspond plus à son empreinte figée",
+        f"scrutin {scrutin.code} : l'empreinte de gel enregistrée diffère de celle inscrite au journal",
+    ]
+
+
+def test_a_seal_record_rewritten_with_its_document_is_reported_against_the_trail(voted):
+    from ballots.models import ElectionSeal
+
+    election, bureau, _scrutin = voted
+    recorded = ElectionSeal.objects.get(election=election)
+    document = {**recorded.document, "name": "Une autre élection"}
+    ElectionSeal.objects.filter(pk=recorded.pk).update(document=document, seal=lifecycle.seal_of(document))
+    result = check(election, bureau["delegate1"])
+    assert result.ok is False
+    assert "le sceau enregistré diffère de celui inscrit au journal" in result.report
+
+
+def test_an_unreadable_sealed_document_is_a_finding_not_a_crash(voted):
+    from ballots.models import ElectionSeal
+
+    election, bureau, _scrutin = voted
+    ElectionSeal.objects.filter(election=election).update(document=[])
+    result = check(election, bureau["delegate1"])
+    assert result.status == IntegrityCheck.Status.DONE
+    assert result.ok is False
+    assert "le document scellé enregistré est illisible" in result.report
+
+
+def test_an_emargement_of_a_voter_not_on_the_roll_of_its_scrutin_is_reported(voted):
+    election, bureau, scrutin = voted
+    stranger = make_voter(election=sealable_election()[0])
+    moved = Emargement.objects.filter(scrutin=scrutin).order_by("pk").first()
+    Emargement.objects.filter(pk=moved.pk).update(voter=stranger)
+    result = check(election, bureau["delegate1"])
+    assert result.ok is False
+    assert result.report == [
+        f"scrutin {scrutin.code} : 1 émargement(s) d'électeurs absents de sa liste électorale"
+    ]
+
+
+def test_a_broken_audit_chain_is_reported(voted, tamper):
+    election, bureau, _scrutin = voted
+    entry = AuditEntry.objects.filter(action="election.seal").get()
+    tamper.execute("UPDATE accounts_auditentry SET address = '10.0.0.9' WHERE id = %s", [entry.id])
+    result = check(election, bureau["delegate1"])
+    assert result.ok is False
+    assert f"le journal d'audit est altéré (entrée n° {entry.id} : contenu modifié)" in result.report
+
+
+def test_an_unexpected_error_fails_the_check_with_its_reason_on_the_dashboard(voted, monkeypatch, client):
+    from ballots import integrity
+
+    election, bureau, _scrutin = voted
+
+    def broken(params, ballot):
+        raise RuntimeError("disque illisible")
+
+    monkeypatch.setattr(integrity.crypto, "verify_ballot", broken)
+    result = check(election, bureau["delegate1"])
+    assert result.status == IntegrityCheck.Status.FAILED and result.ok is None
+    assert result.error == "RuntimeError: disque illisible"
+    entry = AuditEntry.objects.get(action="election.integrity.result")
+    assert entry.new_values == {"job": str(result.pk), "ok": None, "error": "RuntimeError: disque illisible"}
+    client.force_login(bureau["president"])
+    page = client.get(f"/gestion/bureau/{election.slug}/").content.decode()
+    assert "Contrôle interrompu par une erreur : RuntimeError: disque illisible" in page
+    assert page.count("RuntimeError: disque illisible") == 2  # the checks' table and the trail
