@@ -211,7 +211,9 @@ def _frozen_findings(scrutin, fingerprint: str, references: list[str], emargemen
         }
     )
     trail = boxes.get(code) if isinstance(boxes, dict) else None
-    reference = trail if isinstance(trail, dict) else row_values
+    if not isinstance(trail, dict):
+        trail = None
+    reference: dict[str, Any] | None = trail if trail is not None else row_values
     if reference is None:
         return found
     if reference.get("box_hash") != crypto.box_hash(fingerprint, references):
