@@ -213,13 +213,14 @@ def _frozen_findings(scrutin, fingerprint: str, references: list[str], emargemen
     trail = boxes.get(code) if isinstance(boxes, dict) else None
     if not isinstance(trail, dict):
         trail = None
-    reference: dict[str, Any] | None = trail if trail is not None else row_values
+    from_trail = trail is not None
+    reference = trail if trail is not None else row_values
     if reference is None:
         return found
     if reference.get("box_hash") != crypto.box_hash(fingerprint, references):
         found.append(
             f"scrutin {code} : l'urne ne correspond plus à l'empreinte figée inscrite au journal"
-            if reference is trail
+            if from_trail
             else f"scrutin {code} : l'urne ne correspond plus à son empreinte figée (box_hash)"
         )
     if (reference.get("ballots"), reference.get("emargements")) != (len(references), emargements):
@@ -227,7 +228,7 @@ def _frozen_findings(scrutin, fingerprint: str, references: list[str], emargemen
             f"scrutin {code} : les compteurs ne sont plus ceux figés à la clôture (journal : "
             f"{reference.get('ballots')} bulletin(s), {reference.get('emargements')} émargement(s) ; "
             f"maintenant : {len(references)} et {emargements})"
-            if reference is trail
+            if from_trail
             else f"scrutin {code} : les compteurs ne sont plus ceux figés à la clôture"
         )
     if reference.get("emargements_hash") != emargements_digest(scrutin)[1]:
