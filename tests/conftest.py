@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 
 from .factories import VOTER_PASSWORD, ElectionFactory, ScrutinFactory, make_voter, open_for_voting
 
@@ -63,10 +63,14 @@ def run_jobs() -> int:
         excluded_queue_names=[],
     )
     ran = 0
-    while (
-        task_result := DBTaskResult.objects.ready().filter(backend_name="default").get_locked()
-    ) is not None:
-        task_result.claim(worker.worker_id)
+    while True:
+        # Claimed under its row lock, as the worker does (PostgreSQL refuses FOR UPDATE
+        # outside a transaction: the browser tests run in autocommit).
+        with transaction.atomic():
+            task_result = DBTaskResult.objects.ready().filter(backend_name="default").get_locked()
+            if task_result is None:
+                break
+            task_result.claim(worker.worker_id)
         worker.run_task(task_result)
         task_result.refresh_from_db()
         assert task_result.status == "SUCCESSFUL", task_result.traceback

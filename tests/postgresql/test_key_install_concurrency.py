@@ -8,6 +8,7 @@ from django.db import close_old_connections, connection
 from ballots.crypto.keys import ceremony_simulate
 from ballots.models import ElectionKey
 from ballots.services import OpeningRefused, election_key_install
+from elections.lifecycle import ElectionState as S
 from tests.factories import ElectionFactory
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
@@ -17,7 +18,7 @@ THREADS = 4
 
 def test_concurrent_key_installs_store_one_key_and_refuse_the_others_in_french():
     assert connection.vendor == "postgresql"
-    election = ElectionFactory()
+    election = ElectionFactory(state=S.PREPARATION)  # a key is installed before the sealing
     records = [
         ceremony_simulate(
             election=str(election.pk),
