@@ -17,6 +17,7 @@ import datetime as dt
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -77,6 +78,11 @@ def _chunks(queryset, size: int):
 STALE_AFTER = dt.timedelta(minutes=15)
 
 
+def integrity_check_interval() -> dt.timedelta:
+    """The pause between the end of a check and the next request (each verifies every ballot)."""
+    return dt.timedelta(minutes=settings.INTEGRITY_CHECK_INTERVAL_MINUTES)
+
+
 def _stale(check: IntegrityCheck) -> bool:
     """No progress for STALE_AFTER (a chunk of ballots takes seconds): its worker is gone."""
     return (check.progressed or check.created) < timezone.now() - STALE_AFTER
@@ -96,6 +102,15 @@ def integrity_check_request(*, election: Election, user, address: str | None = N
     ).first()
     if running is not None and not _stale(running):
         return running
+    last = (
+        IntegrityCheck.objects.filter(election=election, finished__isnull=False).order_by("-finished").first()
+    )
+    ready = last.finished + integrity_check_interval() if last is not None and last.finished else None
+    if running is None and ready is not None and timezone.now() < ready:
+        raise LifecycleRefused(
+            "Un contrôle vient de se terminer : le suivant peut être demandé à partir de "
+            f"{timezone.localtime(ready):%H:%M:%S}."
+        )
     if running is not None:
         # A worker died with it: it says so, and a new check starts.
         running.status, running.finished = IntegrityCheck.Status.FAILED, timezone.now()

@@ -28,6 +28,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from accounts.audit import audit_record
+from accounts.models import AuditEntry
 from elections import lifecycle
 from elections.lifecycle import Transition
 from elections.models import BureauMember, CandidateList, Election, RollEntry, Scrutin
@@ -767,11 +768,33 @@ def lifecycle_tick(*, now: dt.datetime | None = None) -> list[tuple[Election, st
             # One election's failure never stalls the others' calendar; the bureau sees it in
             # the trail, the operators in the log, and the next tick tries again.
             logger.exception("lifecycle_tick: election %s", election.pk)
-            with transaction.atomic():
-                audit_record(
-                    actor=None,
-                    action="election.lifecycle.error",
-                    instance=election,
-                    new={"error": f"{type(exc).__name__}: {exc}"[:500], "at": now.isoformat()},
-                )
+            _lifecycle_error_record(election, f"{type(exc).__name__}: {exc}"[:500], now)
     return taken
+
+
+# A step failing at every tick (cron runs lifecycle_tick every minute) is written again only
+# when its error changes or this long after: the log has every failure, the trail the news.
+LIFECYCLE_ERROR_REPEAT = dt.timedelta(hours=1)
+
+
+def _lifecycle_error_record(election: Election, error: str, now: dt.datetime) -> None:
+    with transaction.atomic():
+        last = (
+            AuditEntry.objects.filter(
+                object_type=Election._meta.label_lower,
+                object_id=str(election.pk),
+                action="election.lifecycle.error",
+            )
+            .order_by("-id")
+            .first()
+        )
+        if last is not None and (last.new_values or {}).get("error") == error:
+            at = dt.datetime.fromisoformat((last.new_values or {}).get("at") or last.time.isoformat())
+            if now - at < LIFECYCLE_ERROR_REPEAT:
+                return
+        audit_record(
+            actor=None,
+            action="election.lifecycle.error",
+            instance=election,
+            new={"error": error, "at": now.isoformat()},
+        )

@@ -299,9 +299,10 @@ def test_the_dashboard_shows_the_timetable_and_the_live_counts(client, opened, s
     assert "automatique" in body
 
 
-def test_the_integrity_check_is_queued_and_the_dashboard_shows_its_outcome(client, opened):
+def test_the_integrity_check_is_queued_and_the_dashboard_shows_its_outcome(client, opened, settings):
     from django_tasks_db.models import DBTaskResult
 
+    settings.INTEGRITY_CHECK_INTERVAL_MINUTES = 0  # two checks in a row (the pause: test_integrity.py)
     election, bureau = opened
     cast(election, election.voters.first())
     client.force_login(bureau["delegate2"])
@@ -551,3 +552,15 @@ def test_a_running_integrity_check_shows_its_progress_and_the_page_follows_it(cl
     assert '<progress max="100" value="25">' in response.content.decode()
     assert "En cours — 25 %" in text(response)
     assert '<meta http-equiv="refresh" content="5">' in response.content.decode()
+
+
+def test_a_check_asked_too_soon_after_the_last_one_is_refused_in_french(client, opened):
+    election, bureau = opened
+    client.force_login(bureau["delegate2"])
+    url = f"/gestion/bureau/{election.slug}/integrite/"
+    client.post(url)
+    run_jobs()
+    response = client.post(url)
+    assert response.status_code == 400  # the bureau pages' refusal other than seat or state
+    assert "Un contrôle vient de se terminer : le suivant peut être demandé à partir de" in text(response)
+    assert IntegrityCheck.objects.filter(election=election).count() == 1

@@ -266,3 +266,26 @@ def test_an_unexpected_error_fails_the_check_with_its_reason_on_the_dashboard(vo
     page = client.get(f"/gestion/bureau/{election.slug}/").content.decode()
     assert "Contrôle interrompu par une erreur : RuntimeError: disque illisible" in page
     assert page.count("RuntimeError: disque illisible") == 2  # the checks' table and the trail
+
+
+def test_a_new_check_waits_a_few_minutes_after_the_last_one_finished(voted, settings):
+    """Each check verifies every ballot again: the bureau cannot chain them without a pause."""
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    election, bureau, _ = voted
+    settings.INTEGRITY_CHECK_INTERVAL_MINUTES = 5
+    first = check(election, bureau["delegate1"])
+    finished = first.finished
+    with time_machine.travel(finished + dt.timedelta(minutes=4, seconds=59), tick=False):
+        with pytest.raises(lifecycle.LifecycleRefused) as refused:
+            integrity_check_request(election=election, user=bureau["delegate2"])
+    ready = timezone.localtime(finished + dt.timedelta(minutes=5))
+    assert refused.value.message == (
+        f"Un contrôle vient de se terminer : le suivant peut être demandé à partir de {ready:%H:%M:%S}."
+    )
+    assert IntegrityCheck.objects.count() == 1
+    with time_machine.travel(finished + dt.timedelta(minutes=5), tick=False):
+        assert integrity_check_request(election=election, user=bureau["delegate2"]).pk != first.pk

@@ -348,3 +348,30 @@ def test_the_models_refuse_a_change_to_a_sealed_definition(change):
     with pytest.raises(DefinitionFrozen), transaction.atomic():
         change(election)
     assert lifecycle.seal_compute(election, fresh=True) == recorded
+
+
+def test_a_step_failing_at_every_tick_is_in_the_trail_once_an_hour_or_when_its_error_changes(monkeypatch):
+    """lifecycle_tick runs every minute: a stuck step must not flood the bureau's trail."""
+    election, _ = _opened()
+    message = ["lecture impossible"]
+
+    def failing(scrutin):
+        raise OSError(message[0])
+
+    monkeypatch.setattr(lifecycle, "emargements_digest", failing)
+    start = _grace_end(election)
+    for minute in range(30):
+        with _at(start + dt.timedelta(minutes=minute)):
+            lifecycle.lifecycle_tick()
+    errors = AuditEntry.objects.filter(action="election.lifecycle.error", object_id=str(election.pk))
+    assert errors.count() == 1
+    message[0] = "disque plein"
+    with _at(start + dt.timedelta(minutes=31)):
+        lifecycle.lifecycle_tick()
+    with _at(start + dt.timedelta(minutes=31 + 61)):
+        lifecycle.lifecycle_tick()
+    assert [e.new_values["error"] for e in errors.order_by("id")] == [
+        "OSError: lecture impossible",
+        "OSError: disque plein",
+        "OSError: disque plein",
+    ]

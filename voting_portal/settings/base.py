@@ -229,6 +229,8 @@ VOTE_CODE_MAX_FAILURES = 5
 TURNOUT_MIN_GROUP = env.int("TURNOUT_MIN_GROUP", default=10)
 # R. 211-563: a voter logged in before the closing time may finish within 30 minutes.
 VOTE_CLOSING_GRACE_MINUTES = env.int("VOTE_CLOSING_GRACE_MINUTES", default=30)
+# Each integrity check verifies every ballot: the next one waits this long after the last.
+INTEGRITY_CHECK_INTERVAL_MINUTES = env.int("INTEGRITY_CHECK_INTERVAL_MINUTES", default=5)
 # An election key simulated on the server (demo, tests) has been seen by whoever made
 # it; only an election keyed by its key holders may open where this is False.
 ISOLOIR_SIMULATED_KEYS_ALLOWED = env.bool("ISOLOIR_SIMULATED_KEYS_ALLOWED", default=False)
