@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpResponse
@@ -352,6 +353,15 @@ class ScrutinAdmin(DefinitionAdmin):
         )
 
     change_form_template = "admin/elections/scrutin/change_form.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The émargement export's links for those the export itself accepts."""
+        from ballots import exports
+
+        scrutin = self.get_object(request, unquote(object_id))  # None for an id that is not one
+        can_export = scrutin is not None and exports.can_export_emargement(request.user, scrutin.election)
+        context = {"can_export_emargement": can_export, **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, context)
 
     def get_urls(self):
         view = self.admin_site.admin_view(never_cache(self.emargement_export_view))

@@ -141,3 +141,14 @@ def test_cells_a_spreadsheet_would_run_as_formulas_are_escaped(client, election,
     row = next(row for row in rows if row[0] == "C3003")
     assert row[1] == '\'=HYPERLINK("HTTP://X") Eve'
     assert row[2] == "'@SUM(A1:A9)"
+
+
+def test_the_scrutin_page_offers_the_export_to_that_elections_bureau_only(client, scrutin):
+    """The links come from the export's own rule: a member of another bureau sees none."""
+    close(scrutin.election)
+    link = f"/gestion/elections/scrutin/{scrutin.pk}/emargement.csv"
+    staff(client, "Membre du bureau de vote", seat_in=ElectionFactory())
+    page = client.get(f"/gestion/elections/scrutin/{scrutin.pk}/change/")
+    assert page.status_code == 200 and link not in page.content.decode()
+    member(client, scrutin)
+    assert link in client.get(f"/gestion/elections/scrutin/{scrutin.pk}/change/").content.decode()
