@@ -1,11 +1,14 @@
-"""pytest plugin for ``make mutation``: a mutant is judged by the tests of its own app only.
+"""pytest plugin for ``make mutation``: a mutant is judged by the tests of its own package only.
 
 mutmut already runs, for each mutant, only the tests that called the mutated function
-while it collected its stats. This plugin narrows that set to the mutant's app:
-a mutant of ``accounts/…`` is run against ``tests/accounts/`` alone, one of
-``ballots/…`` against ``tests/ballots/``, one of ``elections/…`` against
-``tests/elections/``. A mutant that only another app's tests would notice counts as
-« no tests » for its own app, which is what the score should say.
+while it collected its stats. This plugin narrows that set to the mutant's package
+(``tests_folder``): a mutant of ``accounts/…`` is run against ``tests/accounts/`` alone,
+one of ``ballots/…`` against ``tests/ballots/``, one of ``elections/…`` against
+``tests/elections/``, and one of the cryptographic core ``ballots/crypto/…`` against
+``tests/ballots/crypto/``: the core is a library without Django, whose rules its own
+tests must hold (the vote's pages and services exercise it too, at seconds a test). A
+mutant that only other tests would notice counts as « no tests » for its own package,
+which is what the score should say.
 
 mutmut names the mutant under test in ``MUTANT_UNDER_TEST`` (``accounts.audit.x_…``);
 its other phases (stats, the clean run, the forced failure) use names without a dot
@@ -17,11 +20,20 @@ import os
 import pytest
 
 
-def mutant_app(name: str) -> str | None:
-    """The app of a mutant name such as ``accounts.audit.x_audit_record__mutmut_3``, else None."""
+def tests_folder(name: str) -> str:
+    """The tests that judge a mutated function, from its mutmut name: ``tests/`` and the
+    function's package (``accounts.audit.x_audit_record`` → ``tests/accounts/``,
+    ``ballots.crypto.keys.x_prove`` → ``tests/ballots/crypto/``)."""
+    package = name.split(".")[:-2]
+    return "/".join(["tests", *package, ""])
+
+
+def mutant_folder(name: str) -> str | None:
+    """``tests_folder`` of a mutant name such as ``accounts.audit.x_audit_record__mutmut_3``,
+    else None (mutmut's other phases)."""
     if "__mutmut_" not in name:
         return None
-    return name.split(".", 1)[0]
+    return tests_folder(name)
 
 
 def pytest_configure(config):
@@ -48,17 +60,16 @@ def pytest_runtest_logreport(report):
     """A test that failed under a mutant: written for the next mutants of its function
     (mutmut_main.py runs them first). One short line appended per killed mutant."""
     name = os.environ.get("MUTANT_UNDER_TEST", "")
-    if report.failed and mutant_app(name) is not None:
+    if report.failed and mutant_folder(name) is not None:
         with open("killers.tsv", "a", encoding="utf-8") as killers:
             killers.write(f"{name.partition('__mutmut_')[0]}\t{report.nodeid}\n")
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    app = mutant_app(os.environ.get("MUTANT_UNDER_TEST", ""))
-    if app is None:
+    prefix = mutant_folder(os.environ.get("MUTANT_UNDER_TEST", ""))
+    if prefix is None:
         return
-    prefix = f"tests/{app}/"
     kept, dropped = [], []
     for item in items:
         (kept if item.nodeid.startswith(prefix) else dropped).append(item)

@@ -9,9 +9,10 @@ and they made a quarter of the mutants and most of the survivors. So:
 - any other literal (an action name, a field name, a status, a format, a hash input)
   gives one mutant, ``"XX…XX"``: a different value, which a test of the rule must notice.
 
-Each mutant is run against the tests of its own app only (issue 13): once mutmut has
-recorded which tests call which function, ``own_app_tests_only`` keeps, for a function of
-``accounts/…``, only the tests under ``tests/accounts/`` (and so on). mutmut then orders,
+Each mutant is run against the tests of its own package only (issue 13): once mutmut has
+recorded which tests call which function, ``own_package_tests_only`` keeps, for a function
+of ``accounts/…``, only the tests under ``tests/accounts/``, for one of ``ballots/crypto/…``
+only those under ``tests/ballots/crypto/`` (app_scope.tests_folder). mutmut then orders,
 times out and runs each mutant on those tests alone — without this, pytest collected the
 other apps' test files for every mutant, only for app_scope.py to deselect them. A function
 only other apps' tests call has no tests: mutmut reports its mutants « no tests ».
@@ -61,10 +62,14 @@ mutators.mutation_operators[:] = [
 ]
 
 
-def own_app_tests_only() -> None:
-    """Keep, for each mutated function (``accounts.audit.x_…``), the tests of its app only."""
+def own_package_tests_only() -> None:
+    """Keep, for each mutated function (``accounts.audit.x_…``), the tests of its package only."""
+    # Imported here, from mutants/ (on sys.path once mutmut has set it up), never from the
+    # source tree, which mutmut keeps off sys.path so that the tests see the mutants.
+    from tests.mutation.app_scope import tests_folder
+
     for name, tests in state().tests_by_mangled_function_name.items():
-        prefix = f"tests/{name.split('.', 1)[0]}/"
+        prefix = tests_folder(name)
         tests.intersection_update({test for test in tests if test.startswith(prefix)})
 
 
@@ -82,7 +87,7 @@ def run_stats_collection(runner, tests=None):
 
 def collect_or_load_stats(runner, **kwargs):
     _collect_or_load_stats(runner, **kwargs)
-    own_app_tests_only()
+    own_package_tests_only()
 
 
 def run_clean_tests(self, tests):

@@ -39,7 +39,7 @@ from ballots.crypto.keys import (
     verify_knowledge,
 )
 
-VECTORS = Path(__file__).resolve().parent.parent / "vectors"
+VECTORS = Path(__file__).resolve().parents[2] / "vectors"
 SECRET = 0x1234567890ABCDEF
 PUBLIC_KEY = g.base_mult(SECRET).hex()
 ELECTION = str(uuid.UUID(int=42))
@@ -527,7 +527,7 @@ def test_the_honest_simulated_ceremony_record_is_accepted_for_its_election_only(
 def test_the_crypto_core_imports_no_django():
     code = "import sys, ballots.crypto, ballots.crypto.keys, ballots.crypto.receipt, ballots.crypto.vectors; "
     code += "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules), 'django imported'"
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=False
     )
