@@ -294,9 +294,11 @@ def _parse_date(text: str) -> dt.date | None:
 
 
 def _split_codes(text: str) -> tuple[str, ...]:
-    for separator in ",;|\n\t":
+    """The scrutin codes of a cell: separated by commas, semicolons, bars or any white space
+    (a Windows line break inside quotes, a non-breaking space from a spreadsheet)."""
+    for separator in ",;|":
         text = text.replace(separator, " ")
-    return tuple(sorted({code for code in text.split(" ") if code}))
+    return tuple(sorted(set(text.split())))
 
 
 def _line(

@@ -192,10 +192,50 @@ RULES: list[tuple[str, str, str]] = [
         "equivalent: no caller passes an empty identifier; the default is another constant",
     ),
     (
-        "accounts.throttle.x_reassort_record_failure__*",
-        "re:(pair|acct)-until:\\{account\\}.*time\\.time\\(\\) \\+ (WINDOW_SECONDS|delay), (None|\\))",
-        "equivalent: the lock stores its own deadline, which reassort_check compares with the time; the "
-        "cache's expiry only frees the key later",
+        "accounts.throttle.x_*record_failure__*",
+        "re:-until:\\{account\\}.*time\\.time\\(\\) \\+ (WINDOW_SECONDS|delay), None",
+        "equivalent: a lock kept without expiry stores its own deadline, which the check compares with "
+        "the time; the cache's expiry only frees the key later (the cache's default expiry, five minutes, "
+        "is not equivalent: tests hold a lock past it)",
+    ),
+    (
+        "accounts.throttle.x_client_address__*",
+        're:REMOTE_ADDR", ("XXXX"|None|)\\)? ?or|REMOTE_ADDR", ""\\) or "XXXX"',
+        "equivalent: the missing address's stand-in is not an IP address either way, and _valid_ip turns "
+        "it into None",
+    ),
+    (
+        "accounts.throttle.x_client_address__*",
+        "if count < 0:",
+        "equivalent: with no trusted proxy the address chosen is the chain's last, REMOTE_ADDR itself",
+    ),
+    (
+        "accounts.throttle.x_client_address__*",
+        're:HTTP_X_FORWARDED_FOR", "XXXX"\\)|remote and ""|remote or "XXXX"',
+        "equivalent: the stand-in is not an IP address; wherever it is chosen, _valid_ip refuses it and "
+        "REMOTE_ADDR is returned, as for the empty text",
+    ),
+    (
+        "accounts.throttle.x_account_key__*",
+        "(matricule or 'XXXX')",
+        "harmless: every caller passes a matricule its form required (login, réassort); the default for "
+        "none is another constant",
+    ),
+    (
+        "accounts.throttle.x__incr*",
+        "cache.incr(None)",
+        "equivalent: the key None is never set, so the first increment always fails and the handler "
+        "adds and increments the real key",
+    ),
+    (
+        "accounts.throttle.x__take_pending__*",
+        "re:_pending_cache_key\\(aggregate\\), (None)?\\) or 0",
+        "equivalent: a missing count read as None is turned into 0 by « or 0 »",
+    ),
+    (
+        "accounts.throttle.x_voter_limit_take__*",
+        "re:\\(per_hour, per_day\\), (strict=(None|False))?\\)",
+        "equivalent: both sequences are two-element constants, zip's strictness never matters",
     ),
     (
         "accounts.throttle.x_reassort_refusal_record__*",
@@ -240,9 +280,39 @@ RULES: list[tuple[str, str, str]] = [
         "with their own values",
     ),
     (
-        "elections.imports.x__apply__*",
-        "range(0, BATCH)",
-        "not yet killed — needs a test with more than BATCH (2,000) changed lines; below that the "
-        "repeated chunks rewrite the same values",
+        "elections.imports.x__header_key__*",
+        'str(value or "XXXX")',
+        "equivalent: a header cell is always text (read_table's cells are str), so only an empty one "
+        "takes the default; an empty key and « xxxx » both name no column, and an empty cell is not "
+        "listed among the ignored columns",
+    ),
+    (
+        "elections.imports.x_plan_import__*",
+        r"re:zip\(keys, cells, (strict=None)?\)",
+        "equivalent: strict=None and zip's default are as false as strict=False",
+    ),
+    (
+        "elections.imports.x_plan_import__*",
+        r're:named\.get\("matricule", (None)?\)',
+        "equivalent: a line without its matricule cell gives None, which is never in `seen` (its keys "
+        "are texts) and is as false as « » for `if matricule`; _line reads the cell itself, with its "
+        "own default",
+    ),
+    (
+        "elections.imports.x_plan_import__*",
+        "{matricule[:33]}",
+        "harmless: how much of a bad value the error message quotes (wording, not a rule); a "
+        "matricule over 32 characters is refused as invalid on its first line anyway",
+    ),
+    (
+        "elections.imports.x__line__*",
+        "{c[:65]}",
+        "harmless: how much of a bad value the error message quotes (wording, not a rule)",
+    ),
+    (
+        "elections.imports.x_import_analyse__*",
+        "_fail_unexpectedly(job, None)",
+        "equivalent: the failure is only asked whether it is an ImportRefused, which one caught after "
+        "the ImportRefused branch never is",
     ),
 ]
