@@ -222,21 +222,6 @@ def test_failures_from_many_addresses_add_a_growing_delay(client, voter, login_d
         assert attempt(Client(), voter.election, login_data, "198.51.100.20").status_code == 302
 
 
-def test_the_account_delay_grows_and_stays_capped(voter, settings):
-    from accounts import throttle
-
-    settings.LOGIN_ACCOUNT_DELAY_AFTER = 2
-    settings.LOGIN_ACCOUNT_DELAY_MAX_SECONDS = 8
-    waits = []
-    for i in range(7):
-        throttle.record_failure(account="acct", address=f"192.0.2.{i}")
-        refusal = throttle.check(account="acct", address="198.51.100.1")
-        waits.append(refusal.wait_seconds if refusal else 0)
-    assert waits[:1] == [0]
-    assert waits[1:5] == sorted(waits[1:5]) and waits[1] < waits[4]
-    assert max(waits) <= 9
-
-
 def test_one_address_is_refused_after_its_high_hourly_limit(client, voter, login_data, settings):
     settings.LOGIN_ADDRESS_FAILURES_PER_HOUR = 4
     settings.LOGIN_ACCOUNT_DELAY_AFTER = 100
